@@ -1,0 +1,64 @@
+# The two commands of the README: `make site` and `make test`. Both set everything up first.
+# Everything lands inside the checkout: .venv/ (Python), node_modules/ (npm), docs/assets/vendor/.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP_STAMP := $(VENV)/.derivnotes-installed
+NPM_STAMP := node_modules/.derivnotes-installed
+MATHJAX   := docs/assets/vendor/mathjax/tex-chtml.js
+SITE_DIR  ?= site
+
+.PHONY: setup site serve test check lint chromium clean
+
+## setup: Python venv with pinned packages, npm assets, MathJax copied into docs/
+setup: $(PIP_STAMP) $(MATHJAX)
+
+$(PIP_STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[docs,test]'
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# MathJax is served by the site itself: copy what tex-chtml.js loads (components, fonts).
+$(MATHJAX): $(NPM_STAMP)
+	rm -rf docs/assets/vendor/mathjax
+	mkdir -p docs/assets/vendor/mathjax/output
+	cp node_modules/mathjax/es5/tex-chtml.js docs/assets/vendor/mathjax/
+	cp -r node_modules/mathjax/es5/input node_modules/mathjax/es5/a11y \
+	      node_modules/mathjax/es5/ui node_modules/mathjax/es5/sre docs/assets/vendor/mathjax/
+	cp -r node_modules/mathjax/es5/output/chtml docs/assets/vendor/mathjax/output/
+	cp node_modules/mathjax/LICENSE docs/assets/vendor/mathjax/
+
+## site: build the site into site/ (a failed build leaves the previous site/ untouched)
+site: setup
+	rm -rf $(SITE_DIR).partial
+	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR).partial
+	rm -rf $(SITE_DIR) && mv $(SITE_DIR).partial $(SITE_DIR)
+
+## serve: live-reloading preview on http://127.0.0.1:8000/
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## chromium: Debian's Chromium for the browser tests (installed only when missing)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+## test: the whole suite (doctests, unit, site build, real browser)
+test: setup chromium
+	$(BIN)/python -m pytest
+
+## check: decide every derivation block under docs/ without building the site
+check: setup
+	$(BIN)/derivnotes check docs
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(SITE_DIR) $(SITE_DIR).partial .cache docs/assets/vendor

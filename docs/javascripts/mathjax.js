@@ -1,0 +1,29 @@
+// MathJax 3 configuration for pymdownx.arithmatex (generic mode). MathJax itself is served from
+// assets/vendor/mathjax (copied from the npm package by `make setup`), never from a CDN.
+window.MathJax = {
+  tex: {
+    inlineMath: [["\\(", "\\)"]],
+    displayMath: [["\\[", "\\]"]],
+    processEscapes: true,
+    processEnvironments: true,
+    // An unknown macro must be an error the browser test can see, not red text.
+    packages: { "[-]": ["noundefined"] },
+  },
+  options: {
+    ignoreHtmlClass: ".*|",
+    processHtmlClass: "arithmatex",
+  },
+};
+
+// Material's instant navigation swaps the page body without reloading scripts: typeset the new
+// content each time. The first page is typeset by MathJax's own startup.
+document$.subscribe(() => {
+  const mj = window.MathJax;
+  if (!mj || !mj.startup || !mj.startup.promise || !mj.typesetPromise) return;
+  mj.startup.promise = mj.startup.promise.then(() => {
+    mj.startup.output.clearCache();
+    mj.typesetClear();
+    mj.texReset();
+    return mj.typesetPromise();
+  });
+});

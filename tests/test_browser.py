@@ -1,0 +1,162 @@
+"""Real-browser tests: Debian's Chromium, driven by playwright, against the built site."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import page_urls
+
+# Evaluated in the page once MathJax has finished: what a reader would see.
+PAGE_REPORT_JS = r"""
+() => {
+  const math = [...document.querySelectorAll('.arithmatex')];
+  const untypeset = math.filter(el => !el.querySelector('mjx-container'))
+                        .map(el => el.textContent.trim().slice(0, 100));
+  const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+                   .map(el => el.getAttribute('data-mjx-error') || el.textContent.slice(0, 100));
+  const skip = 'script, style, pre, code, textarea, noscript, mjx-container';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      const parent = node.parentElement;
+      return parent && !parent.closest(skip) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+    }
+  });
+  const raw = [];
+  while (walker.nextNode()) {
+    const text = walker.currentNode.nodeValue;
+    if (/\\[A-Za-z]{2,}|\$\$/.test(text)) raw.push(text.trim().slice(0, 120));
+  }
+  return {
+    math: math.length,
+    containers: document.querySelectorAll('mjx-container').length,
+    untypeset, errors, raw,
+  };
+}
+"""
+
+WAIT_FOR_MATHJAX_JS = """
+async () => {
+  if (!window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise) return false;
+  await window.MathJax.startup.promise;
+  return true;
+}
+"""
+
+
+@dataclass
+class Visit:
+    """A browser page with everything it logged and requested."""
+
+    page: object
+    base: str
+    console_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def report(self) -> dict:
+        self.page.wait_for_function(WAIT_FOR_MATHJAX_JS, timeout=30_000)
+        self.page.evaluate(WAIT_FOR_MATHJAX_JS)
+        return self.page.evaluate(PAGE_REPORT_JS)
+
+
+@pytest.fixture
+def visit(browser, site_server) -> Iterator[Visit]:
+    context = browser.new_context()
+    page = context.new_page()
+    v = Visit(page=page, base=site_server)
+    origin = urlsplit(site_server).netloc
+
+    def on_request(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if parts.netloc != origin:
+            v.foreign_requests.append(request.url)
+
+    def on_response(response) -> None:
+        if response.status >= 400:
+            v.failed_requests.append(f"{response.status} {response.url}")
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on(
+        "console",
+        lambda msg: v.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: v.console_errors.append(f"uncaught: {exc}"))
+    try:
+        yield v
+    finally:
+        context.close()
+
+
+def assert_page_is_clean(v: Visit, report: dict, where: str) -> None:
+    assert report["untypeset"] == [], f"{where}: math left untypeset: {report['untypeset']}"
+    assert report["containers"] >= report["math"], f"{where}: {report}"
+    assert report["errors"] == [], f"{where}: MathJax errors: {report['errors']}"
+    assert report["raw"] == [], f"{where}: raw TeX in the text: {report['raw']}"
+    assert v.console_errors == [], f"{where}: console errors: {v.console_errors}"
+    assert v.foreign_requests == [], f"{where}: requests to other hosts: {v.foreign_requests}"
+    assert v.failed_requests == [], f"{where}: failed requests: {v.failed_requests}"
+
+
+@pytest.mark.parametrize("url", page_urls())
+def test_page_math_is_typeset_without_errors_or_foreign_requests(visit: Visit, url: str) -> None:
+    visit.page.goto(visit.base + url, wait_until="load")
+    report = visit.report()
+    assert_page_is_clean(visit, report, f"/{url}")
+
+
+def test_home_page_has_math(visit: Visit) -> None:
+    visit.page.goto(visit.base, wait_until="load")
+    report = visit.report()
+    assert report["math"] > 0 and report["containers"] >= report["math"]
+
+
+def test_math_is_typeset_after_instant_navigation(visit: Visit) -> None:
+    page = visit.page
+    # networkidle: Material intercepts clicks only once it has fetched sitemap.xml.
+    page.goto(visit.base, wait_until="networkidle")
+    visit.report()
+    page.evaluate("() => { window.__noReload = true; }")
+    page.click("article a[href$='sigmoid-derivative/']")
+    # navigation.tracking may append the anchor of the section scrolled to, hence no `$`.
+    page.wait_for_url(re.compile(r"/sigmoid-derivative/(#.*)?$"))
+    page.wait_for_function(
+        "() => document.querySelectorAll('article .arithmatex').length > 0 && "
+        "[...document.querySelectorAll('article .arithmatex')]"
+        ".every(el => el.querySelector('mjx-container'))",
+        timeout=30_000,
+    )
+    assert page.evaluate("() => window.__noReload === true"), "the click reloaded the page"
+    assert_page_is_clean(visit, visit.report(), "after instant navigation")
+
+
+def test_palette_toggle_reaches_dark_mode(visit: Visit) -> None:
+    page = visit.page
+    page.emulate_media(color_scheme="light")
+    page.goto(visit.base, wait_until="load")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    seen = []
+    for _ in range(3):  # automatic -> light -> dark
+        page.click("form[data-md-component='palette'] label:visible")
+        seen.append(page.get_attribute("body", "data-md-color-scheme"))
+        if seen[-1] == "slate":
+            break
+    assert seen[-1] == "slate", f"the toggle cycled through {seen} without reaching dark mode"
+    visit.report()
+    assert visit.console_errors == []
+
+
+def test_search_finds_the_sigmoid_page(visit: Visit) -> None:
+    page = visit.page
+    page.goto(visit.base, wait_until="load")
+    page.click("input[data-md-component='search-query']")
+    page.keyboard.type("sigmoid", delay=20)
+    page.wait_for_selector(".md-search-result__item a[href*='sigmoid-derivative']", timeout=20_000)
+    assert visit.console_errors == []
