@@ -1,0 +1,87 @@
+"""Decisions cached by content hash, so an unchanged block is never decided twice.
+
+The key is the SHA-256 of the checker version and the block's text: editing a block, or a
+checker release that could decide differently, makes a new key. Line numbers are not part of
+the key: a block that only moved is shifted, not re-checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from derivnotes.derivation import (
+    CHECKER_VERSION,
+    Derivation,
+    DerivationResult,
+    check_derivation,
+    parse_derivation,
+)
+
+
+def block_key(text: str) -> str:
+    """The cache key of a derivation block's YAML text.
+
+    Examples
+    --------
+    >>> block_key("id: a") == block_key("id: a"), block_key("id: a") == block_key("id: b")
+    (True, False)
+    """
+    return hashlib.sha256(f"{CHECKER_VERSION}\0{text}".encode()).hexdigest()
+
+
+class ResultCache:
+    """Checked results on disk (one JSON file per block), or nowhere when *directory* is None."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key}.json"
+
+    def load(self, key: str) -> dict | None:
+        if self.directory is None:
+            return None
+        try:
+            return json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def store(self, key: str, data: dict) -> None:
+        if self.directory is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)
+
+    def check(self, text: str, *, file: str, line: int) -> tuple[Derivation, DerivationResult]:
+        """Parse *text* (raises on a malformed block) and decide it, or reuse the cached result."""
+        derivation = parse_derivation(text, file=file, line=line)
+        key = block_key(text)
+        cached = self.load(key)
+        if cached is not None:
+            try:
+                result = DerivationResult.from_dict(cached["result"])
+            except (KeyError, TypeError, ValueError):
+                result = None
+            if result is not None:
+                self.hits += 1
+                shift = line - cached["line"]
+                result.file = file
+                result.line = line
+                for step in result.steps:
+                    step.line += shift
+                return derivation, result
+        self.misses += 1
+        result = check_derivation(derivation)
+        self.store(key, {"line": line, "result": result.to_dict()})
+        return derivation, result

@@ -1,0 +1,134 @@
+"""Command line: ``derivnotes check | list``.
+
+``derivnotes check [PATH ...]`` decides every derivation block under the given files or folders
+(default ``docs/``) without building the site. Exit status: 0 when every step holds, 1 when a step
+is refuted or a display disagrees with its expr, 2 when a block is malformed (file and line named).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from derivnotes.blocks import FenceError, iter_fences
+from derivnotes.cache import ResultCache
+from derivnotes.derivation import DerivationError, DerivationResult
+from derivnotes.markdown import DEFAULT_CACHE_DIR, failure_message
+
+EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
+
+
+def markdown_files(paths: Sequence[str]) -> Iterator[Path]:
+    """Every Markdown file named by *paths* (folders are searched recursively, sorted)."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.md") if ".cache" not in p.parts)
+        elif path.is_file():
+            yield path
+        else:
+            raise FileNotFoundError(f"{name}: no such file or folder")
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def summary_of(result: DerivationResult) -> str:
+    counts = Counter(
+        "intended mistake refuted" if step.wrong and step.status == "refuted" else step.status
+        for step in result.steps
+        if step.status != "start"
+    )
+    words = {"proved": "proved", "numeric": "checked numerically", "refuted": "REFUTED",
+             "error": "undecided"}
+    parts = [f"{n} {words.get(k, k)}" for k, n in sorted(counts.items())]
+    unparsed = sum(step.display == "unparsed" for step in result.steps)
+    if unparsed:
+        parts.append(f"{unparsed} display(s) not cross-checked")
+    return ", ".join(parts) or "no steps to decide"
+
+
+def run_blocks(paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bool,
+               out, err) -> int:
+    cache = ResultCache(cache_dir)
+    status = EXIT_OK
+    blocks = steps = 0
+    started = time.perf_counter()
+    try:
+        files = list(markdown_files(paths))
+    except FileNotFoundError as exc:
+        print(f"derivnotes: {exc}", file=err)
+        return EXIT_MALFORMED
+    for path in files:
+        name = display_path(path)
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        try:
+            fences = list(iter_fences(lines, file=name))
+        except FenceError as exc:
+            print(str(exc), file=err)
+            status = EXIT_MALFORMED
+            continue
+        for fence in fences:
+            try:
+                _, result = cache.check(fence.body, file=name, line=fence.body_line)
+            except DerivationError as exc:
+                print(str(exc), file=err)
+                status = EXIT_MALFORMED
+                continue
+            blocks += 1
+            steps += len(result.steps)
+            mark = "ok  " if result.ok else "FAIL"
+            print(f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}", file=out)
+            if verbose_steps:
+                for step in result.steps:
+                    flag = "ok" if step.ok else "FAIL"
+                    print(f"       {flag:4} {step.chain} #{step.number} ({step.status}) "
+                          f"{step.method}", file=out)
+            if not result.ok:
+                print(failure_message(result), file=err)
+                if status == EXIT_OK:
+                    status = EXIT_REFUTED
+    elapsed = time.perf_counter() - started
+    print(
+        f"derivnotes: {blocks} block(s), {steps} step(s) in {len(files)} file(s), "
+        f"{elapsed:.2f} s ({cache.hits} from cache)",
+        file=out,
+    )
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="derivnotes", description="Check the derivations of a derivnotes site."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("check", "decide every derivation block; exit 0 ok, 1 refuted/mismatch, 2 malformed"),
+        ("list", "print every derivation block with the status of each step"),
+    ):
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("paths", nargs="*", default=["docs"], metavar="PATH",
+                       help="Markdown files or folders (default: docs)")
+        p.add_argument("--no-cache", action="store_true", help="decide every block again")
+        p.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR,
+                       help=f"where decisions are cached (default: {DEFAULT_CACHE_DIR})")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cache_dir = None if args.no_cache else args.cache_dir
+    return run_blocks(args.paths, cache_dir=cache_dir, verbose_steps=args.command == "list",
+                      out=sys.stdout, err=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Python-Markdown extension: ```` ```derivation ```` fences checked and rendered.
+
+The extension does the content work itself, so any builder that runs Python-Markdown
+extensions (MkDocs, Zensical, plain ``markdown.markdown``) checks every derivation and fails
+on a wrong one. A refuted step, a display that disagrees with its ``expr`` or a malformed block
+raises :class:`DerivationBuildError`, whatever ``--strict`` says.
+
+The thin MkDocs plugin (:mod:`derivnotes.plugin`) only tells the extension which file it is
+rendering and where the page body starts in it, so messages name ``file:line``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from dataclasses import dataclass
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from derivnotes.blocks import FenceError, iter_fences
+from derivnotes.cache import ResultCache
+from derivnotes.derivation import DerivationError, DerivationResult, StepResult
+from derivnotes.render import counterexample_text, render_result
+
+try:  # Under MkDocs, a BuildError is reported as a clean message instead of a traceback.
+    from mkdocs.exceptions import BuildError as _BuildErrorBase
+except ImportError:  # pragma: no cover - other builders
+    _BuildErrorBase = Exception  # type: ignore[assignment,misc]
+
+
+class DerivationBuildError(_BuildErrorBase):
+    """A page holds a wrong, mismatched or malformed derivation: the build must stop."""
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """Where the Markdown being converted comes from (set by the MkDocs plugin)."""
+
+    file: str
+    line_offset: int = 0  # lines before the page body (front matter stripped by the builder)
+    cache_dir: str | None = None
+
+
+#: The page being converted; None when the extension runs outside MkDocs.
+current_page: contextvars.ContextVar[PageSource | None] = contextvars.ContextVar(
+    "derivnotes_current_page", default=None
+)
+
+DEFAULT_CACHE_DIR = os.path.join(".cache", "derivnotes")
+
+
+def describe_failure(step: StepResult) -> str:
+    """The lines of an error message for one failed step."""
+    where = f"{step.chain!r}, step {step.number}"
+    if step.wrong and step.status != "refuted":
+        return (
+            f"chain {where} is marked `wrong: true` but the checker could not refute it "
+            f"({step.status}: {step.method}). A step shown as a mistake must really be wrong; "
+            "fix the step or remove `wrong: true`."
+        )
+    if step.status == "refuted":
+        return (
+            f"chain {where} does not follow from the step before it.\n"
+            f"    step before: {step.compared_with}\n"
+            f"    this step:   {step.expr}\n"
+            f"    {counterexample_text(step)}\n"
+            "    Fix the step, or mark it `wrong: true` if it is an intended mistake."
+        )
+    if step.display == "mismatch":
+        return (
+            f"chain {where}: the displayed TeX does not match its expr.\n"
+            f"    tex:  {step.tex}\n"
+            f"    expr: {step.expr}\n"
+            f"    {step.display_detail or ''}\n"
+            "    The page must show what was checked: make `tex` and `expr` say the same thing."
+        )
+    return f"chain {where} could not be decided: {step.message or step.method}"
+
+
+def failure_message(result: DerivationResult) -> str:
+    """A readable error for every failed step of a checked block."""
+    lines = []
+    for step in result.failures:
+        lines.append(
+            f"{result.file}:{step.line}: derivation {result.id!r}, {describe_failure(step)}"
+        )
+    return "\n".join(lines)
+
+
+class DerivationPreprocessor(Preprocessor):
+    """Replace each derivation fence by its checked, rendered HTML (stashed)."""
+
+    def __init__(self, md: Markdown, extension: DerivnotesExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        page = current_page.get()
+        file = page.file if page else self.extension.getConfig("file") or "<page>"
+        offset = page.line_offset if page else 0
+        cache_dir = page.cache_dir if page and page.cache_dir else self.extension.cache_dir()
+        cache = ResultCache(cache_dir)
+
+        errors: list[str] = []
+        out: list[str] = []
+        position = 0
+        try:
+            fences = list(iter_fences(lines, file=file, offset=offset))
+        except FenceError as exc:
+            raise DerivationBuildError(str(exc)) from exc
+        for fence in fences:
+            out.extend(lines[position : fence.start])
+            position = fence.end + 1
+            try:
+                _, result = cache.check(fence.body, file=file, line=offset + fence.body_line)
+            except DerivationError as exc:
+                errors.append(str(exc))
+                continue
+            if not result.ok:
+                errors.append(failure_message(result))
+                continue
+            placeholder = self.md.htmlStash.store(render_result(result))
+            out.extend(["", placeholder, ""])
+        out.extend(lines[position:])
+        if errors:
+            raise DerivationBuildError("\n".join(errors))
+        return out
+
+
+class DerivnotesExtension(Extension):
+    """Register the derivation fence. Options: ``cache_dir`` ('' turns caching off), ``file``."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.config = {
+            "cache_dir": [DEFAULT_CACHE_DIR, "Folder for cached decisions; '' for none."],
+            "file": ["", "Name used for the source in messages when no builder tells it."],
+        }
+        super().__init__(**kwargs)
+
+    def cache_dir(self) -> str | None:
+        value = self.getConfig("cache_dir")
+        return value or None
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        # After whitespace normalisation (30), before fenced code and raw HTML handling.
+        md.preprocessors.register(DerivationPreprocessor(md, self), "derivnotes", 29)
+
+
+def makeExtension(**kwargs: object) -> DerivnotesExtension:
+    """Entry point for ``markdown.Markdown(extensions=["derivnotes.markdown"])``."""
+    return DerivnotesExtension(**kwargs)

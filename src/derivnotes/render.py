@@ -1,0 +1,186 @@
+"""A checked derivation -> the HTML (with TeX for MathJax) that the page shows.
+
+Each chain becomes one aligned display: the steps' own ``tex``, aligned on their first ``=``,
+each followed by its reason (``why``) and a status mark in words (not colour alone). Under the
+displays, a collapsible "How this was checked" table gives method, points and timing for every
+step; an intended mistake (``wrong: true``) is shown with the checker's counterexample.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from derivnotes.derivation import DerivationResult, StepResult
+
+#: The words each status is shown with (also read by screen readers).
+STATUS_WORDS = {
+    "start": "",
+    "proved": "✓ proved",
+    "numeric": "✓ checked numerically",
+    "refuted": "✗ refuted",
+    "error": "✗ not decided",
+}
+
+
+def split_at_first_equals(tex: str) -> tuple[str, str] | None:
+    """Split *tex* at its first ``=`` outside braces; None when there is none.
+
+    Examples
+    --------
+    >>> split_at_first_equals(r"L = -\\ln f")
+    ('L ', ' -\\\\ln f')
+    >>> split_at_first_equals(r"= x_{i=1}")
+    ('', ' x_{i=1}')
+    >>> split_at_first_equals(r"\\frac{a}{b}") is None
+    True
+    """
+    depth = 0
+    for index, char in enumerate(tex):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "=" and depth == 0 and not tex[:index].endswith(("\\", "<", ">", "!")):
+            return tex[:index], tex[index + 1 :]
+    return None
+
+
+def tex_text(text: str) -> str:
+    r"""Make plain prose safe inside ``\text{...}``; ``$...$`` spans stay math.
+
+    Examples
+    --------
+    >>> tex_text("cancel {common} factors & tidy")
+    'cancel \\{common\\} factors and tidy'
+    """
+    parts = re.split(r"(\$[^$]*\$)", text)
+    out = []
+    for part in parts:
+        if part.startswith("$") and part.endswith("$") and len(part) > 1:
+            out.append(part)
+        else:
+            part = part.replace("\\", "/").replace("&", "and").replace("#", "no.")
+            out.append(part.replace("{", r"\{").replace("}", r"\}").replace("%", r"\%"))
+    return "".join(out)
+
+
+def step_mark(step: StepResult) -> str:
+    """The TeX status mark of a step, e.g. ``\\class{dn-proved}{\\text{✓ proved}}``."""
+    if step.wrong and step.status == "refuted":
+        return r"\class{dn-wrong}{\text{✗ wrong: refuted by the checker}}"
+    words = STATUS_WORDS.get(step.status, step.status)
+    if not words:
+        return ""
+    mark = rf"\class{{dn-{step.status}}}{{\text{{{words}}}}}"
+    if step.display == "unparsed":
+        mark += r"\;\class{dn-unparsed}{\text{(display not cross-checked)}}"
+    return mark
+
+
+def chain_tex(steps: list[StepResult]) -> str:
+    """The aligned display of one chain."""
+    rows = []
+    for step in steps:
+        split = split_at_first_equals(step.tex.strip())
+        if split is None:
+            row = step.tex.strip()
+        else:
+            left, right = split
+            row = f"{left.strip()} &= {right.strip()}"
+        notes = []
+        if step.why:
+            notes.append(rf"\text{{{tex_text(step.why)}}}")
+        mark = step_mark(step)
+        if mark:
+            notes.append(mark)
+        if notes:
+            row += r" && " + r"\quad ".join(notes)
+        rows.append(row)
+    body = " \\\\\n".join(rows)
+    return f"\\[\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n\\]"
+
+
+def _verdict(step: StepResult) -> str:
+    if step.status == "start":
+        return "first expression of the chain"
+    if step.status == "proved":
+        return "proved"
+    if step.status == "numeric":
+        return f"not refuted at {step.points:,} points, {step.digits} significant digits"
+    if step.status == "refuted":
+        return "refuted (an intended mistake)" if step.wrong else "refuted"
+    return f"not decided: {step.message or 'error'}"
+
+
+def counterexample_text(step: StepResult) -> str:
+    """A sentence naming the counterexample point and both values."""
+    if not step.counterexample:
+        return "The checker found no counterexample."
+    point = ", ".join(f"{name} = {value}" for name, value in step.counterexample.items())
+    if step.values:
+        before, after = step.values
+        return (
+            f"At {point}, the step before evaluates to {before}, "
+            f"but this step evaluates to {after}."
+        )
+    return f"At {point}, the two sides differ."
+
+
+def _display_note(step: StepResult) -> str:
+    if step.display == "matched":
+        return "display matches expr"
+    if step.display == "generated":
+        return "display generated from expr"
+    if step.display == "unparsed":
+        return f"display not cross-checked: {step.display_detail or 'could not be read'}"
+    return f"display disagrees with expr: {step.display_detail or ''}"
+
+
+def render_result(result: DerivationResult, *, show_chain_names: bool = False) -> str:
+    """The HTML of a checked derivation block (MathJax typesets the TeX inside it)."""
+    chains: dict[str, list[StepResult]] = {}
+    for step in result.steps:
+        chains.setdefault(step.chain, []).append(step)
+
+    anchor = html.escape(f"derivation-{result.id}", quote=True)
+    parts = [f'<div class="dn-derivation" id="{anchor}">']
+    for name, steps in chains.items():
+        parts.append(f'<div class="dn-chain" data-chain="{html.escape(name, quote=True)}">')
+        if show_chain_names:
+            parts.append(f'<p class="dn-chain-name">{html.escape(name)}</p>')
+        parts.append(f'<div class="arithmatex">{html.escape(chain_tex(steps), quote=False)}</div>')
+        for step in steps:
+            if step.wrong and step.status == "refuted":
+                parts.append(
+                    '<div class="admonition failure dn-counterexample">'
+                    f'<p class="admonition-title">Step {step.number} is wrong — the checker\'s '
+                    "counterexample</p>"
+                    f"<p>{html.escape(counterexample_text(step))}</p></div>"
+                )
+        parts.append("</div>")
+
+    total_ms = sum(step.seconds for step in result.steps) * 1000
+    parts.append('<details class="dn-how"><summary>How this was checked</summary>')
+    parts.append(
+        f"<p>Block <code>{html.escape(result.id)}</code>: every step was compared with the step "
+        f"before it by the derivnotes checker (version {html.escape(result.checker_version)}) "
+        f"in {total_ms:.0f} ms when this site was built.</p>"
+    )
+    parts.append(
+        '<table><thead><tr><th scope="col">Chain</th><th scope="col">Step</th>'
+        '<th scope="col">Verdict</th><th scope="col">Method</th>'
+        '<th scope="col">Display</th><th scope="col">Time</th></tr></thead><tbody>'
+    )
+    for step in result.steps:
+        parts.append(
+            "<tr>"
+            f"<td>{html.escape(step.chain)}</td><td>{step.number}</td>"
+            f"<td>{html.escape(_verdict(step))}</td>"
+            f"<td>{html.escape(step.method or '')}</td>"
+            f"<td>{html.escape(_display_note(step))}</td>"
+            f"<td>{step.seconds * 1000:.1f} ms</td>"
+            "</tr>"
+        )
+    parts.append("</tbody></table></details></div>")
+    return "\n".join(parts)

@@ -1,0 +1,122 @@
+"""`derivnotes check` and `derivnotes list`: exit codes and messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from derivnotes.cli import main
+
+GOOD = """\
+# A page
+
+```derivation
+id: one-minus-sigma
+symbols:
+  z: real
+define:
+  sigma(t): 1/(1+exp(-t))
+chains:
+  - name: s
+    steps:
+      - tex: 1 - \\sigma(z)
+        expr: 1 - sigma(z)
+      - tex: = \\sigma(-z)
+        expr: sigma(-z)
+        why: symmetry of the sigmoid
+```
+"""
+
+REFUTED = GOOD.replace("expr: sigma(-z)", "expr: sigma(z)").replace(
+    "= \\sigma(-z)", "= \\sigma(z)"
+)
+MISMATCHED = GOOD.replace("= \\sigma(-z)", "= \\sigma(z)")
+TYPO = GOOD.replace("expr: sigma(-z)", "expr: sigam(-z)")
+BAD_YAML = GOOD.replace("  z: real", "  z: [real")
+UNPARSABLE = GOOD.replace("expr: sigma(-z)", "expr: sigma(-z))")
+
+
+def write(tmp_path: Path, text: str, name: str = "page.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_passes_a_correct_page(tmp_path: Path, capsys) -> None:
+    page = write(tmp_path, GOOD)
+    code, out, err = run("check", "--no-cache", str(page), capsys=capsys)
+    assert code == 0, err
+    assert "one-minus-sigma" in out and err == ""
+
+
+def test_check_exits_1_on_a_refuted_step_naming_file_line_chain_and_step(tmp_path, capsys) -> None:
+    page = write(tmp_path, REFUTED)
+    code, _, err = run("check", "--no-cache", str(page), capsys=capsys)
+    assert code == 1
+    line = REFUTED.splitlines().index("      - tex: = \\sigma(z)") + 1
+    assert f"page.md:{line}:" in err
+    assert "'one-minus-sigma'" in err and "'s', step 2" in err
+    assert "sigma(z)" in err and "At " in err  # both expressions and the counterexample
+
+
+def test_check_exits_1_when_display_disagrees_with_expr(tmp_path, capsys) -> None:
+    code, _, err = run("check", "--no-cache", str(write(tmp_path, MISMATCHED)), capsys=capsys)
+    assert code == 1
+    assert "displayed TeX does not match" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "line_of"),
+    [
+        (TYPO, "sigam", "expr: sigam(-z)"),
+        (BAD_YAML, "", "  z: [real"),
+        (UNPARSABLE, "", "expr: sigma(-z))"),
+    ],
+    ids=["undeclared-name", "bad-yaml", "unparsable-expr"],
+)
+def test_check_exits_2_on_a_malformed_block_naming_file_and_line(
+    tmp_path, capsys, text: str, needle: str, line_of: str
+) -> None:
+    code, _, err = run("check", "--no-cache", str(write(tmp_path, text)), capsys=capsys)
+    assert code == 2
+    assert needle in err
+    expected = next(i for i, ln in enumerate(text.splitlines(), 1) if line_of in ln)
+    # YAML may report the error on the offending line or the one after it.
+    assert any(f"page.md:{n}:" in err for n in (expected, expected + 1)), err
+
+
+def test_check_walks_folders_and_list_prints_every_step(tmp_path, capsys) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub", GOOD, "a.md")
+    code, out, _ = run("list", "--no-cache", str(tmp_path), capsys=capsys)
+    assert code == 0
+    assert "s #1" in out and "s #2" in out
+
+
+def test_unchanged_block_comes_from_the_cache(tmp_path, capsys) -> None:
+    page = write(tmp_path, GOOD)
+    cache = str(tmp_path / "cache")
+    run("check", "--cache-dir", cache, str(page), capsys=capsys)
+    _, out, _ = run("check", "--cache-dir", cache, str(page), capsys=capsys)
+    assert "(1 from cache)" in out
+    write(tmp_path, GOOD.replace("symmetry of the sigmoid", "symmetry"))
+    _, out, _ = run("check", "--cache-dir", cache, str(page), capsys=capsys)
+    assert "(0 from cache)" in out
+
+
+def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
+    page = write(tmp_path, REFUTED)
+    done = subprocess.run(
+        [sys.executable, "-m", "derivnotes", "check", "--no-cache", str(page)],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 1, done.stderr
