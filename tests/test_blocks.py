@@ -16,8 +16,16 @@ def test_fence_body_and_line_are_reported() -> None:
 
 
 def test_derivation_inside_another_fence_is_an_example_not_a_block() -> None:
-    lines = ["````markdown", "```derivation", "id: shown", "```", "````", "~~~derivation", "id: real",
-             "~~~"]
+    lines = [
+        "````markdown",
+        "```derivation",
+        "id: shown",
+        "```",
+        "````",
+        "~~~derivation",
+        "id: real",
+        "~~~",
+    ]
     assert [f.body for f in iter_fences(lines)] == ["id: real"]
 
 

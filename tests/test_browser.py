@@ -159,4 +159,6 @@ def test_search_finds_the_sigmoid_page(visit: Visit) -> None:
     page.click("input[data-md-component='search-query']")
     page.keyboard.type("sigmoid", delay=20)
     page.wait_for_selector(".md-search-result__item a[href*='sigmoid-derivative']", timeout=20_000)
+    results = page.inner_text(".md-search-result")
+    assert "\\frac" not in results and "\\(" not in results, results
     assert visit.console_errors == []

@@ -30,9 +30,7 @@ chains:
 ```
 """
 
-REFUTED = GOOD.replace("expr: sigma(-z)", "expr: sigma(z)").replace(
-    "= \\sigma(-z)", "= \\sigma(z)"
-)
+REFUTED = GOOD.replace("expr: sigma(-z)", "expr: sigma(z)").replace("= \\sigma(-z)", "= \\sigma(z)")
 MISMATCHED = GOOD.replace("= \\sigma(-z)", "= \\sigma(z)")
 TYPO = GOOD.replace("expr: sigma(-z)", "expr: sigam(-z)")
 BAD_YAML = GOOD.replace("  z: real", "  z: [real")
@@ -117,6 +115,8 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     page = write(tmp_path, REFUTED)
     done = subprocess.run(
         [sys.executable, "-m", "derivnotes", "check", "--no-cache", str(page)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1, done.stderr

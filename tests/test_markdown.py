@@ -20,8 +20,9 @@ WRONG_ON_PURPOSE = GOOD.replace(
 
 def convert(text: str) -> str:
     return markdown.markdown(
-        text, extensions=["derivnotes.markdown"], extension_configs={"derivnotes.markdown": {
-            "cache_dir": ""}}
+        text,
+        extensions=["derivnotes.markdown"],
+        extension_configs={"derivnotes.markdown": {"cache_dir": ""}},
     )
 
 
@@ -67,8 +68,11 @@ def test_mkdocs_build_without_strict_fails_naming_file_and_line(tmp_path: Path) 
     page = front_matter + REFUTED
     root = _site(tmp_path, page)
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, capture_output=True,
-        text=True, check=False,
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode != 0
     line = page.splitlines().index("      - tex: = \\sigma(z)") + 1
@@ -79,8 +83,11 @@ def test_mkdocs_build_without_strict_fails_naming_file_and_line(tmp_path: Path) 
 def test_mkdocs_build_of_a_good_page_succeeds(tmp_path: Path) -> None:
     root = _site(tmp_path, GOOD)
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "--strict"], cwd=root,
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--strict"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "dn-derivation" in (root / "site" / "index.html").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from derivnotes.render import chain_tex, split_at_first_equals, tex_text
+from derivnotes.render import split_at_first_equals, tex_text
 
 
 def test_split_ignores_equals_inside_braces_and_relations() -> None:

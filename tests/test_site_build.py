@@ -17,7 +17,13 @@ def test_strict_build_produces_every_page(built_site: Path) -> None:
 def test_built_pages_reference_no_other_host(built_site: Path) -> None:
     for html in built_site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
-        for needle in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "polyfill.io"):
+        for needle in (
+            "fonts.googleapis",
+            "fonts.gstatic",
+            "cdn.jsdelivr",
+            "unpkg.com",
+            "polyfill.io",
+        ):
             assert needle not in text, f"{html.relative_to(built_site)} references {needle}"
 
 

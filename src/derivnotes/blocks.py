@@ -77,7 +77,8 @@ def iter_fences(lines: list[str], *, file: str = "<page>", offset: int = 0) -> I
                     f"end the block with a line holding only {fence}",
                 )
             indent = len(match.group("indent"))
-            body = "\n".join(line[indent:] if line[:indent].isspace() else line
-                             for line in lines[i + 1 : j])
+            body = "\n".join(
+                line[indent:] if line[:indent].isspace() else line for line in lines[i + 1 : j]
+            )
             yield Fence(language=language, body=body, start=i, end=j, info=info)
         i = j + 1

@@ -47,8 +47,12 @@ def summary_of(result: DerivationResult) -> str:
         for step in result.steps
         if step.status != "start"
     )
-    words = {"proved": "proved", "numeric": "checked numerically", "refuted": "REFUTED",
-             "error": "undecided"}
+    words = {
+        "proved": "proved",
+        "numeric": "checked numerically",
+        "refuted": "REFUTED",
+        "error": "undecided",
+    }
     parts = [f"{n} {words.get(k, k)}" for k, n in sorted(counts.items())]
     unparsed = sum(step.display == "unparsed" for step in result.steps)
     if unparsed:
@@ -56,8 +60,9 @@ def summary_of(result: DerivationResult) -> str:
     return ", ".join(parts) or "no steps to decide"
 
 
-def run_blocks(paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bool,
-               out, err) -> int:
+def run_blocks(
+    paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bool, out, err
+) -> int:
     cache = ResultCache(cache_dir)
     status = EXIT_OK
     blocks = steps = 0
@@ -90,8 +95,11 @@ def run_blocks(paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bo
             if verbose_steps:
                 for step in result.steps:
                     flag = "ok" if step.ok else "FAIL"
-                    print(f"       {flag:4} {step.chain} #{step.number} ({step.status}) "
-                          f"{step.method}", file=out)
+                    print(
+                        f"       {flag:4} {step.chain} #{step.number} ({step.status}) "
+                        f"{step.method}",
+                        file=out,
+                    )
             if not result.ok:
                 print(failure_message(result), file=err)
                 if status == EXIT_OK:
@@ -115,19 +123,32 @@ def build_parser() -> argparse.ArgumentParser:
         ("list", "print every derivation block with the status of each step"),
     ):
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("paths", nargs="*", default=["docs"], metavar="PATH",
-                       help="Markdown files or folders (default: docs)")
+        p.add_argument(
+            "paths",
+            nargs="*",
+            default=["docs"],
+            metavar="PATH",
+            help="Markdown files or folders (default: docs)",
+        )
         p.add_argument("--no-cache", action="store_true", help="decide every block again")
-        p.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR,
-                       help=f"where decisions are cached (default: {DEFAULT_CACHE_DIR})")
+        p.add_argument(
+            "--cache-dir",
+            default=DEFAULT_CACHE_DIR,
+            help=f"where decisions are cached (default: {DEFAULT_CACHE_DIR})",
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cache_dir = None if args.no_cache else args.cache_dir
-    return run_blocks(args.paths, cache_dir=cache_dir, verbose_steps=args.command == "list",
-                      out=sys.stdout, err=sys.stderr)
+    return run_blocks(
+        args.paths,
+        cache_dir=cache_dir,
+        verbose_steps=args.command == "list",
+        out=sys.stdout,
+        err=sys.stderr,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ errors name ``docs/page.md:LINE``, and it places the decision cache next to ``mk
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 
 from derivnotes.markdown import DEFAULT_CACHE_DIR, PageSource, current_page
+from derivnotes.searchtext import strip_math
 
 log = logging.getLogger("mkdocs.plugins.derivnotes")
 
@@ -73,3 +75,17 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             current_page.reset(token)
             self._token = None
         return html
+
+    def on_post_build(self, config):
+        """Make the math in the search index readable (search results are plain text)."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if not index.is_file():
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        for doc in data.get("docs", []):
+            for key in ("title", "text"):
+                if isinstance(doc.get(key), str):
+                    doc[key] = strip_math(doc[key])
+        index.write_text(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )

@@ -144,7 +144,8 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
         chains.setdefault(step.chain, []).append(step)
 
     anchor = html.escape(f"derivation-{result.id}", quote=True)
-    parts = [f'<div class="dn-derivation" id="{anchor}">']
+    # The search index gets the prose around a derivation, not its TeX and tables.
+    parts = [f'<div class="dn-derivation" id="{anchor}" data-search-exclude>']
     for name, steps in chains.items():
         parts.append(f'<div class="dn-chain" data-chain="{html.escape(name, quote=True)}">')
         if show_chain_names:

@@ -1,0 +1,582 @@
+r"""Read the TeX of a displayed step back into sympy, so the checker can compare it with ``expr``.
+
+This is a small recursive-descent reader for the notation the courses use, not a general TeX
+parser. It knows the block's names: a name declared as a function (``sigma(t)`` under ``define``)
+followed by parentheses is an application, ``\sigma(z)``; any other name followed by
+parentheses is a product, so ``a(1-a)`` and ``f(1-f)`` mean what a learner means by them.
+
+Understood: ``+ - \cdot \times /``, implicit products, ``^``, ``\frac \dfrac \tfrac`` (also
+``\tfrac12``), ``\sqrt``, ``\left( \right)``, brackets, ``\ln \log \exp`` and ``\log_{10}``,
+``e^{...}``, ``\sum_{i=1}^{m}``, Leibniz derivatives (``\frac{\partial L}{\partial w}``,
+``\frac{\partial}{\partial w}\left(...\right)``, ``\frac{d}{dz}``), subscripts
+(``w_j``, ``x_{ij}``, ``x_{i,j}``, ``x^{(i)}_j``), greek letters, ``\text{name}``,
+``\mathrm{name}``, ``\operatorname{name}``, spacing commands.
+
+Anything else raises :class:`TexUnsupported` with the reason; the checker then marks the
+display as not cross-checked instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+__all__ = ["TexUnsupported", "displayed_part", "tex_to_sympy"]
+
+
+class TexUnsupported(ValueError):
+    """The TeX uses notation this reader does not understand (the reason is the message)."""
+
+
+GREEK = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Phi",
+    "Psi",
+    "Omega",
+}
+SPACING = {
+    ",",
+    ";",
+    ":",
+    "!",
+    " ",
+    "quad",
+    "qquad",
+    "displaystyle",
+    "textstyle",
+    "limits",
+    "nolimits",
+}
+SIZES = {
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "Biggl",
+    "Biggr",
+    "middle",
+}
+FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "ln": sp.log,
+    "log": sp.log,
+    "exp": sp.exp,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "tanh": sp.tanh,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "arctan": sp.atan,
+}
+NAME_WRAPPERS = {"text", "mathrm", "operatorname", "mathit", "textrm", "mathsf"}
+OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrace": r"\rbrace", r"\lbrack": r"\rbrack"}
+
+_TOKEN = re.compile(
+    r"\\[A-Za-z]+|\\.|[0-9]+(?:\.[0-9]+)?|[A-Za-z]|\S",
+)
+
+
+def tokenize(tex: str) -> list[str]:
+    r"""Split TeX into tokens (commands, numbers, single letters, symbols).
+
+    Examples
+    --------
+    >>> tokenize(r"\frac{a}{2.5}x_j")
+    ['\\frac', '{', 'a', '}', '{', '2.5', '}', 'x', '_', 'j']
+    """
+    return _TOKEN.findall(tex)
+
+
+def displayed_part(tex: str) -> str:
+    r"""What follows the last top-level ``=`` of a step's TeX (the whole TeX when none).
+
+    Examples
+    --------
+    >>> displayed_part(r"\frac{\partial L}{\partial w} = (f - y)x")
+    ' (f - y)x'
+    >>> displayed_part(r"\sum_{i=1}^{m} x_i")
+    '\\sum_{i=1}^{m} x_i'
+    """
+    depth = 0
+    last = -1
+    for index, char in enumerate(tex):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "=" and depth == 0 and not tex[:index].endswith(("\\", "<", ">", "!")):
+            last = index
+    return tex[last + 1 :] if last >= 0 else tex
+
+
+@dataclass
+class _Names:
+    """What the block declares, as the reader needs it."""
+
+    values: Mapping[str, object]  # name -> sympy object (Symbol, IndexedBase, expr, Lambda)
+    functions: set[str]  # names that are applied with parentheses
+
+    def lookup(self, name: str) -> object | None:
+        for candidate in (name, f"{name}_", name.replace("\\", "")):
+            if candidate in self.values:
+                return self.values[candidate]
+        return None
+
+
+class _Reader:
+    def __init__(self, tokens: list[str], names: _Names) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.names = names
+
+    # -- token helpers ----------------------------------------------------------------------
+    def peek(self, ahead: int = 0) -> str | None:
+        self._skip_spacing()
+        index = self.pos + ahead
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def _skip_spacing(self) -> None:
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            if (tok.startswith("\\") and tok[1:] in SPACING) or tok == "~":
+                self.pos += 1
+            else:
+                break
+
+    def take(self, expected: str | None = None) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise TexUnsupported(f"the formula ends early (expected {expected or 'more'})")
+        if expected is not None and tok != expected:
+            raise TexUnsupported(f"expected '{expected}' but found '{tok}'")
+        self.pos += 1
+        return tok
+
+    def at_end(self) -> bool:
+        return self.peek() is None
+
+    # -- grammar ---------------------------------------------------------------------------
+    def parse(self) -> sp.Expr:
+        expr = self.sum()
+        while self.peek() in (".", ","):  # sentence punctuation after a display
+            self.take()
+        if not self.at_end():
+            raise TexUnsupported(f"cannot read '{self.peek()}' here")
+        return expr
+
+    def sum(self) -> sp.Expr:
+        if self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
+            expr = sign * self.term()
+        else:
+            expr = self.term()
+        while self.peek() in ("+", "-"):
+            op = self.take()
+            rhs = self.term()
+            expr = expr + rhs if op == "+" else expr - rhs
+        return expr
+
+    def _starts_factor(self, tok: str | None) -> bool:
+        if tok is None or tok in (
+            "+",
+            "-",
+            ")",
+            "]",
+            "}",
+            r"\}",
+            "=",
+            ",",
+            ".",
+            "&",
+            r"\\",
+            "^",
+            "_",
+            "|",
+            r"\rbrace",
+            r"\rbrack",
+        ):
+            return False
+        if tok == r"\right":
+            return False
+        return not (tok.startswith("\\") and tok[1:] in ("cdot", "times"))
+
+    def term(self) -> sp.Expr:
+        expr = self.signed_factor()
+        while True:
+            tok = self.peek()
+            if tok in (r"\cdot", r"\times"):
+                self.take()
+                expr = expr * self.signed_factor()
+            elif tok == "/":
+                self.take()
+                expr = expr / self.signed_factor()
+            elif self._starts_factor(tok):
+                expr = expr * self.factor()
+            else:
+                return expr
+
+    def signed_factor(self) -> sp.Expr:
+        if self.peek() == "-":
+            self.take()
+            return -self.signed_factor()
+        if self.peek() == "+":
+            self.take()
+        return self.factor()
+
+    def factor(self) -> sp.Expr:
+        base = self.primary()
+        if self.peek() == "^":
+            self.take()
+            exponent = self.script_argument()
+            if base is sp.E:
+                return sp.exp(exponent)
+            return base**exponent
+        return base
+
+    def script_argument(self) -> sp.Expr:
+        """The argument of ^ or _: a braced group or a single token."""
+        if self.peek() == "{":
+            return self.group()
+        tok = self.take()
+        if re.fullmatch(r"[0-9]", tok):
+            return sp.Integer(tok)
+        if re.fullmatch(r"[0-9]+(\.[0-9]+)?", tok):
+            # x^23 in TeX is x^2 * 3; refuse rather than guess.
+            raise TexUnsupported(f"ambiguous exponent '{tok}': write ^{{{tok}}}")
+        return self._name_value(tok)
+
+    def group(self) -> sp.Expr:
+        self.take("{")
+        expr = self.sum()
+        self.take("}")
+        return expr
+
+    def raw_group(self) -> list[str]:
+        """The tokens of a braced group, unparsed."""
+        self.take("{")
+        depth = 1
+        start = self.pos
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            if tok == "{":
+                depth += 1
+            elif tok == "}":
+                depth -= 1
+                if depth == 0:
+                    self.pos += 1
+                    return self.tokens[start : self.pos - 1]
+            self.pos += 1
+        raise TexUnsupported("unbalanced braces")
+
+    def delimited(self, opener: str) -> sp.Expr:
+        closer = OPEN[opener]
+        expr = self.sum()
+        if self.peek() == r"\right":
+            self.take()
+        tok = self.take()
+        if tok != closer:
+            raise TexUnsupported(f"'{opener}' closed by '{tok}'")
+        return expr
+
+    def primary(self) -> sp.Expr:
+        tok = self.peek()
+        if tok is None:
+            raise TexUnsupported("the formula ends early")
+        if tok in (r"\left",) or (tok[1:] in SIZES and tok.startswith("\\")):
+            self.take()
+            opener = self.take()
+            if opener not in OPEN:
+                raise TexUnsupported(f"unsupported delimiter '{opener}'")
+            return self.delimited(opener)
+        if tok in OPEN:
+            self.take()
+            return self.delimited(tok)
+        if tok == "{":
+            return self.group()
+        if re.fullmatch(r"[0-9]+(\.[0-9]+)?", tok):
+            self.take()
+            return sp.Rational(tok)
+        if tok.startswith("\\"):
+            return self.command()
+        if re.fullmatch(r"[A-Za-z]", tok):
+            self.take()
+            return self.identifier(tok)
+        raise TexUnsupported(f"cannot read '{tok}'")
+
+    # -- commands ---------------------------------------------------------------------------
+    def command(self) -> sp.Expr:
+        tok = self.take()
+        name = tok[1:]
+        if name in ("frac", "dfrac", "tfrac"):
+            return self.fraction()
+        if name == "sqrt":
+            if self.peek() == "[":
+                raise TexUnsupported("\\sqrt[n] is not supported")
+            return sp.sqrt(self.script_argument())
+        if name in FUNCTIONS:
+            return self.function(name)
+        if name == "sum":
+            return self.summation()
+        if name in NAME_WRAPPERS:
+            word = "".join(self.raw_group()).replace("\\_", "_").replace(" ", "")
+            return self.identifier(word)
+        if name in ("mathbf", "boldsymbol", "vec"):
+            raise TexUnsupported(f"vector notation \\{name} is not supported")
+        if name in GREEK:
+            return self.identifier(name)
+        if name == "pi":
+            return sp.pi
+        if name == "partial":
+            raise TexUnsupported("a \\partial outside a Leibniz fraction")
+        raise TexUnsupported(f"unknown command '{tok}'")
+
+    def function(self, name: str) -> sp.Expr:
+        func = FUNCTIONS[name]
+        if name == "log" and self.peek() == "_":
+            self.take()
+            base = self.script_argument()
+            arg = self.function_argument()
+            return sp.log(arg, base)
+        power = None
+        if self.peek() == "^":  # \ln^2 x
+            self.take()
+            power = self.script_argument()
+        arg = self.function_argument()
+        value = func(arg)
+        return value**power if power is not None else value
+
+    def function_argument(self) -> sp.Expr:
+        """The argument of \\ln, \\exp, ...: a delimited group, or the next factor."""
+        return self.factor()
+
+    def fraction(self) -> sp.Expr:
+        # \tfrac12 shorthand: two single-character arguments
+        if self.peek() != "{":
+            return self._short_argument() / self._short_argument()
+        num_tokens = self.raw_group()
+        den_tokens = self.raw_group()
+        derivative = self._leibniz(num_tokens, den_tokens)
+        if derivative is not None:
+            return derivative
+        return self._sub(num_tokens) / self._sub(den_tokens)
+
+    def _short_argument(self) -> sp.Expr:
+        tok = self.peek()
+        if tok is not None and re.fullmatch(r"[0-9]{2,}", tok):
+            self.tokens[self.pos] = tok[1:]  # \tfrac12: the digits are separate arguments
+            return sp.Integer(tok[0])
+        return self.script_argument()
+
+    def _sub(self, tokens: list[str]) -> sp.Expr:
+        reader = _Reader(tokens, self.names)
+        return reader.parse()
+
+    def _leibniz(self, num: list[str], den: list[str]) -> sp.Expr | None:
+        """\\frac{\\partial L}{\\partial w}, \\frac{d}{dz} ... or None when not a derivative."""
+        marks = (r"\partial", "d")
+        if not num or num[0] not in marks or not den or den[0] not in marks:
+            return None
+        if num[0] == "d" and len(num) > 1 and num[1] not in ("^",) and den[0] != "d":
+            return None
+        if len(den) < 2:
+            return None
+        variable = _Reader(den[1:], self.names).parse()
+        if not isinstance(variable, (sp.Symbol, sp.Indexed)):
+            raise TexUnsupported("a derivative with respect to something that is not a variable")
+        if len(num) == 1:  # operator form: \frac{d}{dz} f(z)
+            target = self.factor()
+        else:
+            target = _Reader(num[1:], self.names).parse()
+        return sp.Derivative(target, variable)
+
+    def summation(self) -> sp.Expr:
+        self.take("_")
+        lower = self.raw_group() if self.peek() == "{" else [self.take()]
+        if "=" not in lower:
+            raise TexUnsupported("a \\sum without 'index = start' below it")
+        cut = lower.index("=")
+        index_value = _Reader(lower[:cut], self.names).parse()
+        start = _Reader(lower[cut + 1 :], self.names).parse()
+        self.take("^")
+        end = self.script_argument()
+        if not isinstance(index_value, sp.Symbol):
+            raise TexUnsupported("the summation index must be a declared index symbol")
+        body = self.term()
+        return sp.Sum(body, (index_value, start, end))
+
+    # -- names ------------------------------------------------------------------------------
+    def _name_value(self, name: str) -> sp.Expr:
+        value = self.names.lookup(name)
+        if value is None:
+            if name == "e":
+                return sp.E
+            raise TexUnsupported(f"'{name}' is not a name this block declares")
+        if isinstance(value, sp.Lambda):
+            raise TexUnsupported(f"the function '{name}' is used without an argument")
+        if isinstance(value, sp.IndexedBase):
+            raise TexUnsupported(f"'{name}' is indexed but has no subscript")
+        return value  # type: ignore[return-value]
+
+    def _subscript_tokens(self) -> list[str]:
+        self.take("_")
+        if self.peek() == "{":
+            return self.raw_group()
+        return [self.take()]
+
+    def _index_list(self, tokens: list[str]) -> list[sp.Expr]:
+        if "," in tokens:
+            parts, current = [], []
+            for tok in tokens:
+                if tok == ",":
+                    parts.append(current)
+                    current = []
+                else:
+                    current.append(tok)
+            parts.append(current)
+            return [_Reader(part, self.names).parse() for part in parts]
+        if all(re.fullmatch(r"[A-Za-z]", t) for t in tokens) and len(tokens) > 1:
+            return [_Reader([t], self.names).parse() for t in tokens]  # x_{ij}
+        return [_Reader(tokens, self.names).parse()]
+
+    def identifier(self, name: str) -> sp.Expr:
+        value = self.names.lookup(name)
+        label: list[str] | None = None  # a superscript (i) on an indexed name
+        indices: list[sp.Expr] = []
+        # Subscripts and (i) superscripts, in either order.
+        for _ in range(2):
+            if self.peek() == "_":
+                sub = self._subscript_tokens()
+                joined = name + "".join(sub)
+                underscored = name + "_" + "".join(sub)
+                if isinstance(value, sp.IndexedBase):
+                    indices.extend(self._index_list(sub))
+                elif self.names.lookup(underscored) is not None:
+                    name, value = underscored, self.names.lookup(underscored)
+                elif self.names.lookup(joined) is not None:
+                    name, value = joined, self.names.lookup(joined)
+                elif value is None:
+                    raise TexUnsupported(f"'{name}_{''.join(sub)}' is not declared")
+                # else: a subscript on a plain symbol is a label (x_j for a one-feature x)
+            elif (
+                self.peek() == "^"
+                and isinstance(value, sp.IndexedBase)
+                and self.peek(1) == "{"
+                and self.peek(2) == "("
+            ):
+                self.take("^")
+                group = self.raw_group()
+                if group[0] != "(" or group[-1] != ")":
+                    raise TexUnsupported("an indexed name's superscript must be (i)")
+                label = group[1:-1]
+        if isinstance(value, sp.IndexedBase):
+            if label is not None:
+                indices.insert(0, _Reader(label, self.names).parse())
+            if not indices:
+                raise TexUnsupported(f"'{name}' is indexed but has no subscript")
+            return value[tuple(indices)]
+        if (
+            name in self.names.functions
+            and self.peek() == "^"
+            and self.peek(1) == "{"
+            and self.peek(2) == "("
+        ):  # z^{(i)} for a function z(r) of the example's index
+            self.take("^")
+            group = self.raw_group()
+            if group[-1] != ")":
+                raise TexUnsupported(f"'{name}^{{...}}' must be written {name}^{{(i)}}")
+            return value(_Reader(group[1:-1], self.names).parse())  # type: ignore[operator]
+        if name in self.names.functions and self.peek() in ("(", r"\left"):
+            args = self._call_arguments()
+            return value(*args)  # type: ignore[operator]
+        return self._name_value(name)
+
+    def _call_arguments(self) -> list[sp.Expr]:
+        if self.peek() == r"\left":
+            self.take()
+        self.take("(")
+        args = [self.sum()]
+        while self.peek() == ",":
+            self.take()
+            args.append(self.sum())
+        if self.peek() == r"\right":
+            self.take()
+        self.take(")")
+        return args
+
+
+def tex_to_sympy(
+    tex: str, names: Mapping[str, object], functions: set[str] | None = None
+) -> sp.Expr:
+    r"""Read *tex* (one expression, no ``=``) into sympy using the block's *names*.
+
+    *names* maps declared names to sympy objects: symbols, ``IndexedBase`` objects,
+    abbreviations (expressions) and functions (``sympy.Lambda``); *functions* lists the names
+    applied with parentheses (by default every ``Lambda`` in *names*).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> t, z, a = sp.symbols("t z a")
+    >>> names = {"z": z, "a": a, "sigma": sp.Lambda(t, 1 / (1 + sp.exp(-t)))}
+    >>> tex_to_sympy(r"\sigma(z)\left(1 - \sigma(z)\right)", names)
+    (1 - 1/(1 + exp(-z)))/(1 + exp(-z))
+    >>> tex_to_sympy(r"a(1-a)", names)
+    a*(1 - a)
+    >>> tex_to_sympy(r"\frac{e^{-z}}{(1 + e^{-z})^{2}}", names)
+    exp(-z)/(1 + exp(-z))**2
+    """
+    if functions is None:
+        functions = {k for k, v in names.items() if isinstance(v, sp.Lambda)}
+    tokens = tokenize(tex.strip())
+    if not tokens:
+        raise TexUnsupported("nothing to read")
+    if "&" in tokens or r"\\" in tokens:
+        raise TexUnsupported("alignment marks (& or \\\\) inside one step")
+    try:
+        return _Reader(tokens, _Names(values=names, functions=functions)).parse()
+    except TexUnsupported:
+        raise
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise TexUnsupported(f"cannot read the formula ({exc})") from exc
