@@ -31,8 +31,11 @@ PAGE_REPORT_JS = r"""
     const text = walker.currentNode.nodeValue;
     if (/\\[A-Za-z]{2,}|\$\$/.test(text)) raw.push(text.trim().slice(0, 120));
   }
+  // A glyph whose character rule is missing renders as nothing: math present but invisible.
+  const invisible = [...document.querySelectorAll('mjx-container mjx-c')].filter(c =>
+      getComputedStyle(c, '::before').content === 'none' && !c.textContent).length;
   return {
-    math: math.length,
+    math: math.length, invisible,
     containers: document.querySelectorAll('mjx-container').length,
     untypeset, errors, raw,
   };
@@ -99,6 +102,7 @@ def assert_page_is_clean(v: Visit, report: dict, where: str) -> None:
     assert report["untypeset"] == [], f"{where}: math left untypeset: {report['untypeset']}"
     assert report["containers"] >= report["math"], f"{where}: {report}"
     assert report["errors"] == [], f"{where}: MathJax errors: {report['errors']}"
+    assert report["invisible"] == 0, f"{where}: {report['invisible']} math glyphs render as nothing"
     assert report["raw"] == [], f"{where}: raw TeX in the text: {report['raw']}"
     assert v.console_errors == [], f"{where}: console errors: {v.console_errors}"
     assert v.foreign_requests == [], f"{where}: requests to other hosts: {v.foreign_requests}"

@@ -16,8 +16,15 @@ window.MathJax = {
 };
 
 // Material's instant navigation swaps the page body without reloading scripts: typeset the new
-// content each time. The first page is typeset by MathJax's own startup.
+// content each time. The first page is typeset by MathJax's own startup; doing it again here
+// would clear the output cache after that typesetting, and the characters it styled would
+// turn invisible.
+let derivnotesFirstPage = true;
 document$.subscribe(() => {
+  if (derivnotesFirstPage) {
+    derivnotesFirstPage = false;
+    return;
+  }
   const mj = window.MathJax;
   if (!mj || !mj.startup || !mj.startup.promise || !mj.typesetPromise) return;
   mj.startup.promise = mj.startup.promise.then(() => {
