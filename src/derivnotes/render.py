@@ -68,7 +68,7 @@ def tex_text(text: str) -> str:
 def step_mark(step: StepResult) -> str:
     """The TeX status mark of a step, e.g. ``\\class{dn-proved}{\\text{✓ proved}}``."""
     if step.wrong and step.status == "refuted":
-        return r"\class{dn-wrong}{\text{✗ wrong: refuted by the checker}}"
+        return r"\class{dn-wrong}{\text{✗ wrong (refuted)}}"
     words = STATUS_WORDS.get(step.status, step.status)
     if not words:
         return ""
@@ -78,25 +78,44 @@ def step_mark(step: StepResult) -> str:
     return mark
 
 
+def _row_notes(step: StepResult) -> str:
+    notes = []
+    mark = step_mark(step)
+    if mark:
+        notes.append(mark)
+    if step.why:
+        notes.append(rf"{{\small\text{{{tex_text(step.why)}}}}}")
+    return r"\quad ".join(notes)
+
+
 def chain_tex(steps: list[StepResult]) -> str:
-    """The aligned display of one chain."""
+    """The aligned display of one chain: status mark first, then the reason, per row.
+
+    A first step without ``=`` (say ``\\frac{\\partial L}{\\partial w}``) shares its row with
+    the second step, so the display reads ``∂L/∂w = ...`` on one line.
+    """
     rows = []
-    for step in steps:
-        split = split_at_first_equals(step.tex.strip())
+    pending_left: str | None = None
+    for index, step in enumerate(steps):
+        tex = step.tex.strip()
+        split = split_at_first_equals(tex)
         if split is None:
-            row = step.tex.strip()
+            if index == 0 and len(steps) > 1 and not _row_notes(step):
+                pending_left = tex
+                continue
+            row = tex
         else:
             left, right = split
-            row = f"{left.strip()} &= {right.strip()}"
-        notes = []
-        if step.why:
-            notes.append(rf"\text{{{tex_text(step.why)}}}")
-        mark = step_mark(step)
-        if mark:
-            notes.append(mark)
+            left = left.strip()
+            if pending_left is not None and not left:
+                left, pending_left = pending_left, None
+            row = f"{left} &= {right.strip()}"
+        notes = _row_notes(step)
         if notes:
-            row += r" && " + r"\quad ".join(notes)
+            row += r" && " + notes
         rows.append(row)
+    if pending_left is not None:
+        rows.insert(0, pending_left)
     body = " \\\\\n".join(rows)
     return f"\\[\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n\\]"
 
