@@ -1,0 +1,480 @@
+"""High-precision randomized refutation: are two expressions equal on the declared domains?
+
+Both expressions are evaluated with mpmath (50 significant digits by default) at points drawn
+from the symbols' domains; a disagreement is confirmed at three times the precision (so that
+cancellation in one of the formulas cannot fake it) before it counts as a refutation.
+
+* Finite sets (``y: "{0, 1}"``) are sampled exhaustively when their product is small, so a step
+  that is right for ``y = 0`` and wrong for ``y = 1`` is always caught.
+* Sizes (``m, n: size``) are made concrete (1, 2, 3), free indices (``k: index [1, n]``) take
+  every value in their range, every element of an indexed symbol (``x[i, j]``) gets its own
+  random value, and only then are sums expanded and derivatives taken.
+* Points where both sides are undefined (a logarithm of a negative number, a division by zero)
+  are skipped. Where exactly one side is undefined, the step is refuted only when that persists
+  at higher precision and at nearby points (so a removable singularity is not a refutation).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+from derivnotes.domains import Domain
+
+__all__ = ["DIGITS", "SIZE_VALUES", "NumericComparer", "NumericError", "Outcome"]
+
+DIGITS = 50  # significant digits of the first evaluation
+HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
+SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
+MAX_CONFIGS = 30  # size/index combinations per comparison
+MAX_DISCRETE = 64  # finite-set combinations sampled exhaustively up to this many
+
+UNDEFINED = None  # the value of an expression where it is undefined over the reals
+
+
+class NumericError(ValueError):
+    """An expression that cannot be evaluated numerically (the message says why)."""
+
+
+@dataclass
+class Outcome:
+    """What the numeric comparison of two expressions found.
+
+    ``status`` is ``"agree"`` (no counterexample), ``"refuted"`` (see ``counterexample`` and
+    ``values``) or ``"error"`` (see ``message``).
+    """
+
+    status: str
+    points: int = 0
+    skipped: int = 0
+    counterexample: dict[str, str] | None = None
+    values: tuple[str, str] | None = None
+    message: str | None = None
+    sizes: list[str] = field(default_factory=list)
+
+    def describe(self, digits: int = DIGITS) -> str:
+        """``not refuted at 64 points, 50 significant digits[, sizes m, n in {1, 2, 3}]``."""
+        text = f"not refuted at {self.points} points, {digits} significant digits"
+        if self.sizes:
+            values = ", ".join(str(v) for v in SIZE_VALUES)
+            text += f", sizes {', '.join(self.sizes)} in {{{values}}}"
+        if self.skipped:
+            text += f" ({self.skipped} sampled points skipped: both sides undefined there)"
+        return text
+
+
+Point = dict[sp.Basic, str]  # variable -> decimal string
+
+
+def _rename_bound(expr: sp.Basic) -> sp.Basic:
+    """Give every summation variable a fresh dummy so substituting a free index cannot reach it.
+
+    Examples
+    --------
+    >>> k, n = sp.symbols("k n")
+    >>> e = _rename_bound(k + sp.Sum(k**2, (k, 1, n)))
+    >>> k in e.free_symbols, len(e.atoms(sp.Dummy))
+    (True, 1)
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    args = [_rename_bound(arg) for arg in expr.args]
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        body, *limits = args
+        new_limits = []
+        for limit in limits:
+            var = limit[0]
+            dummy = sp.Dummy(str(var), **_facts(var))
+            body = body.xreplace({var: dummy})
+            new_limits.append((dummy, *limit[1:]))
+        return type(expr)(body, *new_limits)
+    if any(a is not b for a, b in zip(args, expr.args)):
+        return expr.func(*args)
+    return expr
+
+
+def _facts(symbol: sp.Basic) -> dict[str, bool]:
+    facts = {}
+    if getattr(symbol, "is_integer", None):
+        facts["integer"] = True
+    return facts
+
+
+def _to_mpf(text: str) -> mpmath.mpf:
+    return mpmath.mpf(text)
+
+
+def _real(value: object) -> mpmath.mpf | None:
+    """The value as a finite real mpf, or None where it is undefined (complex, inf, nan, error)."""
+    if isinstance(value, mpmath.mpc):
+        if value.imag == 0 or abs(value.imag) <= abs(value) * mpmath.mpf(10) ** (
+            -(mpmath.mp.dps * 4 // 5)
+        ):
+            value = value.real
+        else:
+            return None
+    try:
+        value = mpmath.mpf(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not mpmath.isfinite(value):
+        return None
+    return value
+
+
+def _agree(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
+    if a == b:
+        return True
+    return abs(a - b) <= tol * max(abs(a), abs(b))
+
+
+def fmt(value: mpmath.mpf | None, digits: int = 12) -> str:
+    """A value for people: 12 significant digits, or ``undefined``.
+
+    Examples
+    --------
+    >>> fmt(mpmath.mpf(1) / 3), fmt(None)
+    ('0.333333333333', 'undefined')
+    """
+    if value is None:
+        return "undefined"
+    return mpmath.nstr(value, digits)
+
+
+class _Compiled:
+    """One expression made concrete for one configuration, ready to evaluate."""
+
+    def __init__(self, expr: sp.Expr) -> None:
+        self.expr = expr
+        variables = sorted(
+            (s for s in expr.free_symbols if not _is_base_label(s, expr)), key=sp.default_sort_key
+        )
+        self.variables: list[sp.Basic] = variables
+        replacements = {v: sp.Dummy(f"v{n}") for n, v in enumerate(variables)}
+        plain = expr.xreplace(replacements)
+        args = [replacements[v] for v in variables]
+        try:
+            self.function: Callable[..., object] = sp.lambdify(args, plain, modules="mpmath")
+        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
+            raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
+        self.cache: dict[tuple[int, tuple[str, ...]], mpmath.mpf | None] = {}
+
+    def __call__(self, point: Point, dps: int) -> mpmath.mpf | None:
+        key = (dps, tuple(point[v] for v in self.variables))
+        if key in self.cache:
+            return self.cache[key]
+        with mpmath.workdps(dps):
+            try:
+                raw = self.function(*(_to_mpf(x) for x in key[1]))
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+                value = UNDEFINED
+            else:
+                value = _real(raw)
+        self.cache[key] = value
+        return value
+
+
+def _is_base_label(symbol: sp.Basic, expr: sp.Basic) -> bool:
+    """Whether *symbol* is only the label of an IndexedBase (x in x[1, 2])."""
+    return any(element.base.label == symbol for element in expr.atoms(sp.Indexed))
+
+
+class NumericComparer:
+    """Compares expressions numerically on the domains of one derivation block.
+
+    Parameters
+    ----------
+    domains:
+        Domain of every declared symbol (``Symbol``) and array (``IndexedBase``).
+    labels:
+        How each of them is named in counterexamples.
+    seed:
+        Makes the sampled points reproducible.
+
+    Examples
+    --------
+    >>> from derivnotes.domains import parse_domain
+    >>> z = sp.Symbol("z", real=True)
+    >>> cmp = NumericComparer({z: parse_domain("real")}, {z: "z"})
+    >>> cmp.compare(1 - 1 / (1 + sp.exp(-z)), 1 / (1 + sp.exp(z))).status
+    'agree'
+    >>> cmp.compare(sp.log(z**2), 2 * sp.log(z)).status
+    'refuted'
+    """
+
+    def __init__(
+        self,
+        domains: dict[sp.Basic, Domain],
+        labels: dict[sp.Basic, str] | None = None,
+        seed: int = 0,
+        digits: int = DIGITS,
+    ) -> None:
+        self.domains = domains
+        self.labels = labels or {k: str(k) for k in domains}
+        self.seed = seed
+        self.digits = digits
+        self.tol = mpmath.mpf(10) ** (-(digits // 2))
+        self.high_tol = mpmath.mpf(10) ** (-(digits // 2))
+        self.sizes = {s for s, d in domains.items() if d.kind == "size"}
+        self.indices = {s: d for s, d in domains.items() if d.kind == "index"}
+        self.arrays = {
+            s: d for s, d in domains.items() if isinstance(s, sp.IndexedBase)
+        }
+        self._compiled: dict[tuple[sp.Basic, tuple], _Compiled] = {}
+        self._order = {k: n for n, k in enumerate(domains)}
+
+    # -- configurations ------------------------------------------------------------------
+    def configurations(self, exprs: Iterable[sp.Basic]) -> tuple[list[dict], list[sp.Symbol]]:
+        """The size/index assignments at which *exprs* are compared (``[{}]`` when none)."""
+        free: set[sp.Basic] = set()
+        for expr in exprs:
+            free |= expr.free_symbols
+        indices = sorted((s for s in free if s in self.indices), key=str)
+        sizes = {s for s in free if s in self.sizes}
+        for index in indices:
+            domain = self.indices[index]
+            sizes |= (domain.lo.free_symbols | domain.hi.free_symbols) & self.sizes
+        size_list = sorted(sizes, key=str)
+        combos = list(itertools.product(SIZE_VALUES, repeat=len(size_list)))
+        configs: list[dict] = []
+        for combo in combos:
+            env = {s: sp.Integer(v) for s, v in zip(size_list, combo)}
+            ranges = []
+            for index in indices:
+                domain = self.indices[index]
+                lo, hi = domain.lo.xreplace(env), domain.hi.xreplace(env)
+                if not (lo.is_Integer and hi.is_Integer):
+                    raise NumericError(
+                        f"the range [{domain.lo}, {domain.hi}] of index {index} does not "
+                        "become concrete when the sizes are"
+                    )
+                ranges.append([sp.Integer(v) for v in range(int(lo), int(hi) + 1)])
+            for values in itertools.product(*ranges):
+                configs.append({**env, **dict(zip(indices, values))})
+        if len(configs) > MAX_CONFIGS:
+            rng = random.Random(self.seed + 17)
+            keep = sorted(rng.sample(range(len(configs)), MAX_CONFIGS))
+            configs = [configs[n] for n in keep]
+        configs.sort(key=lambda c: (sum(int(v) for v in c.values()), str(c)))
+        return configs or [{}], size_list
+
+    def compile(self, expr: sp.Basic, config: dict) -> _Compiled:
+        """*expr* with sizes and indices made concrete, sums expanded, derivatives taken."""
+        key = (expr, tuple(sorted(((str(k), int(v)) for k, v in config.items()))))
+        if key in self._compiled:
+            return self._compiled[key]
+        concrete = _rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
+        if config:
+            concrete = concrete.xreplace(config)
+        try:
+            concrete = concrete.doit()
+        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
+            raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
+        left = [cls.__name__ for cls in (sp.Sum, sp.Product, sp.Derivative, sp.Integral, sp.Subs)
+                if concrete.has(cls)]
+        if left:
+            raise NumericError(
+                f"cannot evaluate {expr}: a {left[0]} is left after making sizes concrete "
+                "(sum limits must be sizes or numbers; differentiate by declared symbols)"
+            )
+        if concrete.has(sp.zoo, sp.nan):
+            concrete = concrete  # evaluated as undefined at every point
+        compiled = _Compiled(concrete)
+        for variable in compiled.variables:
+            if self._domain(variable) is None:
+                raise NumericError(
+                    f"'{variable}' has no declared domain (is it a summation index used outside "
+                    "its sum?)"
+                )
+        self._compiled[key] = compiled
+        return compiled
+
+    def _domain(self, variable: sp.Basic) -> Domain | None:
+        if isinstance(variable, sp.Indexed):
+            return self.arrays.get(variable.base)
+        domain = self.domains.get(variable)
+        if domain is not None and domain.kind in ("size", "index"):
+            return None
+        return domain
+
+    def _label(self, variable: sp.Basic) -> str:
+        if isinstance(variable, sp.Indexed):
+            base = self.labels.get(variable.base, str(variable.base))
+            return f"{base}[{','.join(str(i) for i in variable.indices)}]"
+        return self.labels.get(variable, str(variable))
+
+    def _sort_key(self, variable: sp.Basic) -> tuple:
+        if isinstance(variable, sp.Indexed):
+            return (self._order.get(variable.base, 10**6), [str(i) for i in variable.indices])
+        return (self._order.get(variable, 10**6), [])
+
+    # -- points --------------------------------------------------------------------------
+    def points(self, variables: Sequence[sp.Basic], count: int, salt: str) -> list[Point]:
+        """Reproducible points: finite sets exhaustively (when small), the rest at random."""
+        names = ",".join(self._label(v) for v in variables)
+        rng = random.Random(self.seed ^ zlib.crc32(f"{names}|{salt}".encode()))
+        discrete = [v for v in variables if self._domain(v).discrete]  # type: ignore[union-attr]
+        continuous = [v for v in variables if v not in discrete]
+        total = math.prod(len(self._domain(v).values) for v in discrete)  # type: ignore[union-attr]
+        if total <= MAX_DISCRETE:
+            combos = list(
+                itertools.product(*(self._domain(v).values for v in discrete))  # type: ignore[union-attr]
+            )
+        else:
+            combos = [
+                tuple(rng.choice(self._domain(v).values) for v in discrete)  # type: ignore[union-attr]
+                for _ in range(MAX_DISCRETE)
+            ]
+        if not continuous:
+            count = len(combos)
+        else:
+            count = max(count, 2 * len(combos)) if len(combos) > 1 else count
+        points = []
+        for n in range(count):
+            combo = combos[n % len(combos)]
+            point: Point = {v: _decimal(value) for v, value in zip(discrete, combo)}
+            for v in continuous:
+                point[v] = f"{self._domain(v).sample(rng):.6g}"  # type: ignore[union-attr]
+            points.append(point)
+        return points
+
+    # -- comparing -----------------------------------------------------------------------
+    def compare(self, a: sp.Basic, b: sp.Basic, budget: int = 64, salt: str = "") -> Outcome:
+        """Look for a point of the domains where *a* and *b* differ.
+
+        Parameters
+        ----------
+        a, b:
+            The expressions (as parsed: may contain sums over sizes and derivatives).
+        budget:
+            About how many points to compare in all (spread over the size configurations).
+        """
+        try:
+            configs, sizes = self.configurations([a, b])
+        except NumericError as exc:
+            return Outcome("error", message=str(exc))
+        per_config = max(8, math.ceil(budget / len(configs)))
+        compared = skipped = 0
+        for config in configs:
+            try:
+                fa, fb = self.compile(a, config), self.compile(b, config)
+            except NumericError as exc:
+                return Outcome("error", message=str(exc), sizes=[str(s) for s in sizes])
+            variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
+            for point in self.points(variables, per_config, salt):
+                va, vb = fa(point, self.digits), fb(point, self.digits)
+                if va is None and vb is None:
+                    skipped += 1
+                    continue
+                if va is not None and vb is not None and _agree(va, vb, self.tol):
+                    compared += 1
+                    continue
+                if self._confirmed(fa, fb, point, variables):
+                    return self._refutation(fa, fb, point, variables, config, sizes, compared)
+                if va is None or vb is None:
+                    skipped += 1
+                else:
+                    compared += 1
+        if compared == 0:
+            return Outcome(
+                "error",
+                skipped=skipped,
+                message=(
+                    "both sides are undefined (complex, infinite or a division by zero) at every "
+                    f"sampled point ({skipped}); check the declared domains"
+                ),
+                sizes=[str(s) for s in sizes],
+            )
+        return Outcome("agree", points=compared, skipped=skipped, sizes=[str(s) for s in sizes])
+
+    def _differs(self, fa: _Compiled, fb: _Compiled, point: Point) -> bool:
+        """Whether *a* and *b* really differ at *point* (not a rounding artefact)."""
+        va, vb = fa(point, self.digits), fb(point, self.digits)
+        ha, hb = fa(point, HIGH_DIGITS), fb(point, HIGH_DIGITS)
+        if ha is None and hb is None:
+            return False
+        if ha is None or hb is None:
+            return (ha is None) == (va is None) and (hb is None) == (vb is None)
+        if _agree(ha, hb, self.high_tol):
+            return False
+        if va is None or vb is None:
+            return False  # undefined only at low precision: a precision problem
+        low, high = va - vb, ha - hb
+        return abs(low - high) <= abs(high) * mpmath.mpf("1e-6")
+
+    def _confirmed(
+        self, fa: _Compiled, fb: _Compiled, point: Point, variables: Sequence[sp.Basic]
+    ) -> bool:
+        if not self._differs(fa, fb, point):
+            return False
+        one_sided = (fa(point, HIGH_DIGITS) is None) != (fb(point, HIGH_DIGITS) is None)
+        if not one_sided:
+            return True
+        # Defined on one side only: a refutation only if it persists at nearby points.
+        continuous = [v for v in variables if not self._domain(v).discrete]  # type: ignore[union-attr]
+        if not continuous:
+            return True
+        rng = random.Random(zlib.crc32(repr(sorted(point.values())).encode()))
+        for _ in range(3):
+            near = dict(point)
+            for v in continuous:
+                value = self._domain(v).nudge(float(point[v]), rng)  # type: ignore[union-attr]
+                near[v] = f"{value:.8g}"
+            if not self._differs(fa, fb, near):
+                return False
+        return True
+
+    def _refutation(
+        self,
+        fa: _Compiled,
+        fb: _Compiled,
+        point: Point,
+        variables: Sequence[sp.Basic],
+        config: dict,
+        sizes: list[sp.Symbol],
+        compared: int,
+    ) -> Outcome:
+        point = self._rounder(fa, fb, point, variables)
+        counterexample = {str(k): str(v) for k, v in sorted(config.items(), key=lambda kv: (
+            kv[0] not in self.sizes, str(kv[0])))}
+        for v in variables:
+            counterexample[self._label(v)] = point[v]
+        values = (fmt(fa(point, self.digits)), fmt(fb(point, self.digits)))
+        return Outcome(
+            "refuted",
+            points=compared + 1,
+            counterexample=counterexample,
+            values=values,
+            sizes=[str(s) for s in sizes],
+        )
+
+    def _rounder(
+        self, fa: _Compiled, fb: _Compiled, point: Point, variables: Sequence[sp.Basic]
+    ) -> Point:
+        """The counterexample with its coordinates rounded as far as it stays one."""
+        continuous = [v for v in variables if not self._domain(v).discrete]  # type: ignore[union-attr]
+        for digits in (1, 2, 3):
+            rounded = dict(point)
+            for v in continuous:
+                value = float(f"{float(point[v]):.{digits}g}")
+                if not self._domain(v).contains(value):  # type: ignore[union-attr]
+                    break
+                rounded[v] = f"{value:.{digits}g}"
+            else:
+                if self._confirmed(fa, fb, rounded, variables):
+                    return rounded
+        return point
+
+
+def _decimal(value: sp.Basic) -> str:
+    """A set element as a decimal string mpmath reads exactly enough."""
+    if isinstance(value, sp.Rational) and not value.is_Integer:
+        return mpmath.nstr(mpmath.mpf(value.p) / value.q, 60)
+    return str(value)
