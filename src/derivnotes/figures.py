@@ -1155,22 +1155,22 @@ _EDGES: list[tuple[str, str, str]] = [
 ]
 
 _POSITIONS = {
-    "x1": (1.0, 6.0),
-    "w1": (1.0, 4.7),
-    "x2": (1.0, 3.2),
-    "w2": (1.0, 1.9),
+    "x1": (1.1, 6.0),
+    "w1": (1.1, 4.7),
+    "x2": (1.1, 3.2),
+    "w2": (1.1, 1.9),
     "p1": (4.2, 5.35),
     "p2": (4.2, 2.55),
     "b": (4.2, 0.6),
     "z": (7.3, 3.5),
-    "a": (10.4, 3.5),
-    "L": (13.4, 3.5),
-    "y": (13.4, 1.2),
+    "a": (10.6, 3.5),
+    "L": (13.7, 3.5),
+    "y": (13.7, 1.2),
 }
 
 #: Box widths in data units (the rest are _BOX_WIDTH).
-_BOX_WIDTHS = {"p1": 2.3, "p2": 2.3, "z": 2.5, "L": 2.4}
-_BOX_WIDTH, _BOX_HEIGHT = 1.95, 1.08
+_BOX_WIDTHS = {"p1": 2.45, "p2": 2.45, "z": 2.7, "L": 2.55}
+_BOX_WIDTH, _BOX_HEIGHT = 2.1, 1.15
 
 
 def _box_exit(key: str, dx: float, dy: float) -> float:
@@ -1226,10 +1226,10 @@ def computational_graph_figure(
         "sigma'": a * (1.0 - a),
         "dL/da": nodes["a"].grad,
     }
-    with _drawing("computational-graph", (8.8, 5.0)) as fig:
+    with _drawing("computational-graph", (8.0, 4.6)) as fig:
         fig.set_layout_engine(None)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_xlim(-0.1, 14.75)
+        ax.set_xlim(-0.1, 15.05)
         ax.set_ylim(-1.5, 7.3)
         ax.set_axis_off()
         ax.annotate(
