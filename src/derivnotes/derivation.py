@@ -798,7 +798,11 @@ def _check_display(
 
 
 def _decide(
-    previous: Step, step: Step, comparer: NumericComparer, salt: str
+    previous: Step,
+    step: Step,
+    comparer: NumericComparer,
+    salt: str,
+    ranges: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]],
 ) -> tuple[str, str, Outcome | None, str | None]:
     """(status, method, numeric outcome, error message)."""
     outcome = comparer.compare(previous.value, step.value, budget=POINTS, salt=salt)
@@ -808,7 +812,7 @@ def _decide(
             outcome, None
     proof = None
     if not (previous.value.has(sp.Sum) or step.value.has(sp.Sum)) or outcome.status == "agree":
-        proof = prove_equal(previous.value, step.value, PROOF_SECONDS)
+        proof = prove_equal(previous.value, step.value, PROOF_SECONDS, ranges)
     if proof is not None:
         method = f"proved symbolically (sympy: {proof})"
         if outcome.status == "agree":
@@ -835,6 +839,11 @@ def check_derivation(d: Derivation) -> DerivationResult:
     started = time.perf_counter()
     seed = zlib.crc32(d.id.encode())
     comparer = NumericComparer(d.scope.domains, d.scope.labels, seed=seed)
+    ranges = {
+        obj: (domain.lo, domain.hi)
+        for obj, domain in d.scope.domains.items()
+        if domain.kind == "index"
+    }
     results: list[StepResult] = []
     for chain_index, chain in enumerate(d.chains):
         names = _display_names(d, chain_index)
@@ -848,7 +857,7 @@ def check_derivation(d: Derivation) -> DerivationResult:
                 if previous is None:
                     status, method = "start", "first step of the chain: nothing to compare"
                 else:
-                    status, method, outcome, message = _decide(previous, step, comparer, salt)
+                    status, method, outcome, message = _decide(previous, step, comparer, salt, ranges)
                 display, detail = _check_display(step, names, comparer, salt)
             except Exception as exc:  # noqa: BLE001 - report, never crash the build
                 status, method = "error", f"not decided: {type(exc).__name__}: {exc}"

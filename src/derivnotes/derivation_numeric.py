@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
+from sympy.core.parameters import evaluate
+from sympy.printing.pycode import MpmathPrinter
 
 from derivnotes.domains import Domain
 
@@ -33,7 +35,7 @@ __all__ = ["DIGITS", "SIZE_VALUES", "NumericComparer", "NumericError", "Outcome"
 DIGITS = 50  # significant digits of the first evaluation
 HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
 SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
-MAX_CONFIGS = 30  # size/index combinations per comparison
+MAX_CONFIGS = 12  # size/index combinations per comparison
 MAX_DISCRETE = 64  # finite-set combinations sampled exhaustively up to this many
 
 UNDEFINED = None  # the value of an expression where it is undefined over the reals
@@ -148,20 +150,102 @@ def fmt(value: mpmath.mpf | None, digits: int = 12) -> str:
     return mpmath.nstr(value, digits)
 
 
-class _Compiled:
-    """One expression made concrete for one configuration, ready to evaluate."""
+def _numeric_derivative(
+    inner: Callable[..., object], positions: list[int], orders: list[int]
+) -> Callable[..., object]:
+    """A function of the inner expression's arguments returning its partial derivative.
 
-    def __init__(self, expr: sp.Expr) -> None:
-        self.expr = expr
-        variables = sorted(
-            (s for s in expr.free_symbols if not _is_base_label(s, expr)), key=sp.default_sort_key
+    The derivative is taken numerically by :func:`mpmath.diff`, which raises the working
+    precision internally, so the result is accurate to about the working precision.
+    """
+
+    def call(*values: mpmath.mpf) -> object:
+        def moved(*coords: mpmath.mpf) -> object:
+            args = list(values)
+            for position, coord in zip(positions, coords):
+                args[position] = coord
+            return inner(*args)
+
+        if len(positions) == 1:
+            return mpmath.diff(moved, values[positions[0]], orders[0])
+        return mpmath.diff(moved, tuple(values[p] for p in positions), tuple(orders))
+
+    return call
+
+
+def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
+    """Compile *expr* (a function of *symbols*) for mpmath; derivatives are taken numerically."""
+    functions: dict[str, Callable[..., object]] = {}
+
+    def replace(node: sp.Derivative) -> sp.Expr:
+        inner = node.expr
+        inner_symbols = sorted(inner.free_symbols, key=sp.default_sort_key)
+        positions, orders = [], []
+        for variable, count in node.variable_count:
+            if variable not in inner.free_symbols:
+                return sp.S.Zero
+            if not isinstance(variable, sp.Symbol):
+                raise NumericError(f"cannot differentiate with respect to {variable}")
+            positions.append(inner_symbols.index(variable))
+            orders.append(int(count))
+        name = f"_d{len(functions)}"
+        functions[name] = _numeric_derivative(_lambdify(inner, inner_symbols), positions, orders)
+        return sp.Function(name)(*inner_symbols)
+
+    if expr.has(sp.Derivative):
+        expr = _replace_outer(expr, replace)
+    args = [sp.Symbol(f"_a{n}") for n in range(len(symbols))]
+    with evaluate(False):
+        body = expr.xreplace(dict(zip(symbols, args)))
+    printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True,
+                             "allow_unknown_functions": True, "order": "none"})
+    return sp.lambdify(
+        args, body, modules=[functions, "mpmath"], dummify=False, printer=printer
+    )
+
+
+def _replace_outer(expr: sp.Basic, replace: Callable[[sp.Derivative], sp.Expr]) -> sp.Basic:
+    """Replace the outermost derivatives of *expr* (their insides are compiled recursively)."""
+    if isinstance(expr, sp.Derivative):
+        return replace(expr)
+    if not expr.args or not expr.has(sp.Derivative):
+        return expr
+    with evaluate(False):
+        return expr.func(*(_replace_outer(arg, replace) for arg in expr.args))
+
+
+class _Compiled:
+    """One expression made concrete for one configuration, ready to evaluate.
+
+    *expr* is free of sums and uses assumption-free symbols; ``Indexed`` elements (``x[1, 2]``)
+    become plain symbols, derivatives are taken numerically (:func:`mpmath.diff`, at the working
+    precision) and the rest is compiled with ``lambdify(..., modules="mpmath")``.
+    ``variables`` are the block's own objects, in argument order.
+    """
+
+    def __init__(self, expr: sp.Expr, original: Callable[[sp.Basic], sp.Basic]) -> None:
+        elements = sorted(expr.atoms(sp.Indexed), key=sp.default_sort_key)
+        plain = {e: sp.Symbol(f"_e{n}") for n, e in enumerate(elements)}
+        if plain:
+            with evaluate(False):
+                expr = expr.xreplace(plain)
+        left = [cls.__name__ for cls in (sp.Sum, sp.Product, sp.Integral, sp.Subs)
+                if expr.has(cls)]
+        if left:
+            raise NumericError(
+                f"cannot evaluate {expr}: a {left[0]} is left after making sizes concrete "
+                "(sum limits must be sizes or numbers)"
+            )
+        back = {v: k for k, v in plain.items()}
+        symbols = sorted(
+            (s for s in expr.free_symbols if isinstance(s, sp.Symbol)), key=sp.default_sort_key
         )
-        self.variables: list[sp.Basic] = variables
-        replacements = {v: sp.Dummy(f"v{n}") for n, v in enumerate(variables)}
-        plain = expr.xreplace(replacements)
-        args = [replacements[v] for v in variables]
+        self.expr = expr
+        self.variables: list[sp.Basic] = [original(back.get(s, s)) for s in symbols]
         try:
-            self.function: Callable[..., object] = sp.lambdify(args, plain, modules="mpmath")
+            self.function = _lambdify(expr, symbols)
+        except NumericError:
+            raise
         except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
             raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
         self.cache: dict[tuple[int, tuple[str, ...]], mpmath.mpf | None] = {}
@@ -181,9 +265,30 @@ class _Compiled:
         return value
 
 
-def _is_base_label(symbol: sp.Basic, expr: sp.Basic) -> bool:
-    """Whether *symbol* is only the label of an IndexedBase (x in x[1, 2])."""
-    return any(element.base.label == symbol for element in expr.atoms(sp.Indexed))
+def expand_finite(expr: sp.Basic) -> sp.Basic:
+    """Write out every sum and product whose limits are integers, innermost first.
+
+    Examples
+    --------
+    >>> x = sp.IndexedBase("x")
+    >>> j = sp.Symbol("j")
+    >>> expand_finite(sp.Sum(x[j] ** 2, (j, 1, 3)))
+    x[1]**2 + x[2]**2 + x[3]**2
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    args = [expand_finite(arg) for arg in expr.args]
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        body, *limits = args
+        for number, (var, lo, hi) in enumerate(limits):
+            if not (lo.is_Integer and hi.is_Integer):
+                return type(expr)(body, *limits[number:])
+            terms = [body.xreplace({var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
+            body = sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
+        return body
+    if any(a is not b for a, b in zip(args, expr.args)):
+        return expr.func(*args)
+    return expr
 
 
 class NumericComparer:
@@ -229,6 +334,14 @@ class NumericComparer:
         }
         self._compiled: dict[tuple[sp.Basic, tuple], _Compiled] = {}
         self._order = {k: n for n, k in enumerate(domains)}
+        self._plain: dict[sp.Basic, sp.Basic] = {}
+        for obj in domains:
+            if isinstance(obj, sp.IndexedBase):
+                self._plain[obj] = sp.IndexedBase(str(obj.label))
+            else:
+                self._plain[obj] = sp.Symbol(obj.name)
+        self._unplain = {v: k for k, v in self._plain.items()}
+        self._prepared_cache: dict[sp.Basic, sp.Basic] = {}
 
     # -- configurations ------------------------------------------------------------------
     def configurations(self, exprs: Iterable[sp.Basic]) -> tuple[list[dict], list[sp.Symbol]]:
@@ -265,28 +378,33 @@ class NumericComparer:
         configs.sort(key=lambda c: (sum(int(v) for v in c.values()), str(c)))
         return configs or [{}], size_list
 
+    def _prepared(self, expr: sp.Basic) -> sp.Basic:
+        """*expr* with fresh summation variables and assumption-free symbols (cached)."""
+        prepared = self._prepared_cache.get(expr)
+        if prepared is None:
+            prepared = _rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
+            with evaluate(False):
+                prepared = prepared.xreplace(self._plain)
+            self._prepared_cache[expr] = prepared
+        return prepared
+
+    def _original(self, plain: sp.Basic) -> sp.Basic:
+        if isinstance(plain, sp.Indexed):
+            return sp.Indexed(self._unplain.get(plain.base, plain.base), *plain.indices)
+        return self._unplain.get(plain, plain)
+
     def compile(self, expr: sp.Basic, config: dict) -> _Compiled:
         """*expr* with sizes and indices made concrete, sums expanded, derivatives taken."""
         key = (expr, tuple(sorted(((str(k), int(v)) for k, v in config.items()))))
         if key in self._compiled:
             return self._compiled[key]
-        concrete = _rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
-        if config:
-            concrete = concrete.xreplace(config)
-        try:
-            concrete = concrete.doit()
-        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
-            raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
-        left = [cls.__name__ for cls in (sp.Sum, sp.Product, sp.Derivative, sp.Integral, sp.Subs)
-                if concrete.has(cls)]
-        if left:
-            raise NumericError(
-                f"cannot evaluate {expr}: a {left[0]} is left after making sizes concrete "
-                "(sum limits must be sizes or numbers; differentiate by declared symbols)"
-            )
-        if concrete.has(sp.zoo, sp.nan):
-            concrete = concrete  # evaluated as undefined at every point
-        compiled = _Compiled(concrete)
+        concrete = self._prepared(expr)
+        with evaluate(False):
+            if config:
+                concrete = concrete.xreplace({self._plain[k]: v for k, v in config.items()})
+            if concrete.has(sp.Sum, sp.Product):
+                concrete = expand_finite(concrete)
+        compiled = _Compiled(concrete, self._original)
         for variable in compiled.variables:
             if self._domain(variable) is None:
                 raise NumericError(
@@ -466,7 +584,7 @@ class NumericComparer:
                 value = float(f"{float(point[v]):.{digits}g}")
                 if not self._domain(v).contains(value):  # type: ignore[union-attr]
                     break
-                rounded[v] = f"{value:.{digits}g}"
+                rounded[v] = f"{value:g}"
             else:
                 if self._confirmed(fa, fb, rounded, variables):
                     return rounded

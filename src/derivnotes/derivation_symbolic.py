@@ -54,16 +54,24 @@ def _is_zero(expr: sp.Expr) -> bool:
     return expr == 0 or (expr.is_number and expr.is_zero is True)
 
 
-def prove_equal(a: sp.Expr, b: sp.Expr, seconds: float = 0.3) -> str | None:
+def prove_equal(
+    a: sp.Expr,
+    b: sp.Expr,
+    seconds: float = 0.3,
+    index_ranges: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]] | None = None,
+) -> str | None:
     """Try to show ``a == b`` symbolically; the name of the strategy that did, or None.
 
     Parameters
     ----------
     a, b:
-        Expressions; unevaluated derivatives and sums are evaluated first.
+        Expressions; unevaluated derivatives are evaluated first.
     seconds:
         Budget; checked between strategies (a strategy already running is not interrupted, which
         is why each has a size limit).
+    index_ranges:
+        The declared range of each free index symbol (``k: index [1, n]``), used to collapse
+        ``Sum(KroneckerDelta(j, k)*f(j), (j, 1, n))`` to ``f(k)``.
 
     Examples
     --------
@@ -79,15 +87,21 @@ def prove_equal(a: sp.Expr, b: sp.Expr, seconds: float = 0.3) -> str | None:
     True
     """
     deadline = time.perf_counter() + seconds
+    if a.has(sp.Sum, sp.Product) or b.has(sp.Sum, sp.Product):
+        try:
+            return _prove_sums(a - b, index_ranges or {}, deadline)
+        except Exception:  # noqa: BLE001 - a failed attempt is just not a proof
+            return None
     try:
-        diff = (a - b).doit() if (a.has(sp.Derivative, sp.Sum) or b.has(sp.Derivative, sp.Sum)) \
-            else a - b
+        diff = (a - b).doit() if (a.has(sp.Derivative) or b.has(sp.Derivative)) else a - b
     except Exception:  # noqa: BLE001 - sympy raises many kinds here
         return None
     if _is_zero(diff):
         return "the difference evaluates to 0"
-    if diff.has(sp.Sum, sp.Product, sp.Derivative, sp.Integral):
-        return _prove_sums(diff, deadline)
+    return _zero_by_strategies(diff, deadline)
+
+
+def _zero_by_strategies(diff: sp.Expr, deadline: float) -> str | None:
     ops = sp.count_ops(diff)
     for name, transform, limit in STRATEGIES:
         if time.perf_counter() > deadline:
@@ -102,14 +116,109 @@ def prove_equal(a: sp.Expr, b: sp.Expr, seconds: float = 0.3) -> str | None:
     return None
 
 
-def _prove_sums(diff: sp.Expr, deadline: float) -> str | None:
-    """Sums over symbolic sizes: collect everything under one sum per index range and cancel."""
-    try:
-        combined = sp.simplify(diff) if sp.count_ops(diff) < 80 else None
-    except Exception:  # noqa: BLE001
-        combined = None
-    if combined is not None and _is_zero(combined):
-        return "simplify (sums)"
+# -- sums over symbolic sizes ------------------------------------------------------------------
+def _canonical_bound(expr: sp.Basic, depth: int = 0) -> sp.Basic:
+    """Name every summation variable after its nesting depth, so equal sums compare equal.
+
+    Examples
+    --------
+    >>> i, j, n = sp.symbols("i j n", integer=True)
+    >>> x = sp.IndexedBase("x")
+    >>> _canonical_bound(sp.Sum(x[i], (i, 1, n))) == _canonical_bound(sp.Sum(x[j], (j, 1, n)))
+    True
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        body = expr.function
+        limits = []
+        for number, (var, lo, hi) in enumerate(expr.limits):
+            new = sp.Symbol(f"_b{depth}_{number}", integer=True)
+            body = body.xreplace({var: new})
+            limits.append((new, _canonical_bound(lo, depth), _canonical_bound(hi, depth)))
+        return type(expr)(_canonical_bound(body, depth + 1), *limits)
+    args = [_canonical_bound(arg, depth) for arg in expr.args]
+    if any(x is not y for x, y in zip(args, expr.args)):
+        return expr.func(*args)
+    return expr
+
+
+def _within(value: sp.Expr, lo: sp.Expr, hi: sp.Expr,
+            ranges: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]]) -> bool:
+    """Whether *value* (an index or an integer) surely lies in [lo, hi]."""
+    if value in ranges:
+        v_lo, v_hi = ranges[value]
+    elif value.is_Integer:
+        v_lo = v_hi = value
+    else:
+        return False
+    return bool((v_lo - lo).is_nonnegative and (hi - v_hi).is_nonnegative)
+
+
+def _resolve_deltas(expr: sp.Basic, ranges: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]]) -> sp.Basic:
+    """``Sum(KroneckerDelta(j, k)*f(j), (j, lo, hi))`` -> ``f(k)`` when k surely lies in range."""
+    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(sp.KroneckerDelta):
+        return expr
+    args = [_resolve_deltas(arg, ranges) for arg in expr.args]
+    if any(x is not y for x, y in zip(args, expr.args)):
+        expr = expr.func(*args)
+    if not (isinstance(expr, sp.Sum) and len(expr.limits) == 1):
+        return expr
+    var, lo, hi = expr.limits[0]
+    kept, collapsed = [], []
+    for term in sp.Add.make_args(sp.expand_mul(expr.function)):
+        deltas = [f for f in sp.Mul.make_args(term)
+                  if isinstance(f, sp.KroneckerDelta) and var in f.free_symbols]
+        if len(deltas) == 1:
+            first, second = deltas[0].args
+            other = second if first == var else first
+            if var not in other.free_symbols and _within(other, lo, hi, ranges):
+                collapsed.append((term / deltas[0]).xreplace({var: other}))
+                continue
+        kept.append(term)
+    rest = sp.Sum(sp.Add(*kept), (var, lo, hi)) if kept else sp.S.Zero
+    return sp.Add(*collapsed) + rest
+
+
+def _opaque(expr: sp.Expr) -> sp.Expr:
+    """Replace every remaining sum by a symbol (equal sums by the same one)."""
+    sums = sorted(expr.atoms(sp.Sum, sp.Product), key=sp.default_sort_key)
+    return expr.xreplace({s: sp.Symbol(f"_s{n}", real=True) for n, s in enumerate(sums)})
+
+
+def _prove_sums(
+    diff: sp.Expr, ranges: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], deadline: float
+) -> str | None:
+    """Sums over symbolic sizes: differentiate under the sum, collapse Kronecker deltas, gather
+    the sums with the same range into one, and cancel each summand."""
+    expr = _canonical_bound(diff)
+    if expr.has(sp.Derivative):
+        expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit(deep=False))
+        expr = _canonical_bound(expr)
     if time.perf_counter() > deadline:
         return None
-    return None
+    expr = _resolve_deltas(expr, ranges)
+    groups: dict[tuple, list[sp.Expr]] = {}
+    rest: list[sp.Expr] = []
+    for term in sp.Add.make_args(sp.expand(expr, deep=False)):
+        factors = sp.Mul.make_args(term)
+        sums = [f for f in factors if isinstance(f, sp.Sum)]
+        if len(sums) == 1 and len(sums[0].limits) == 1:
+            total = sums[0]
+            coefficient = sp.Mul(*(f for f in factors if f is not total))
+            if not coefficient.has(total.limits[0][0]):
+                groups.setdefault(tuple(total.limits[0]), []).append(coefficient * total.function)
+                continue
+        rest.append(term)
+    if time.perf_counter() > deadline:
+        return None
+    parts = [sp.Add(*rest)] + [sp.Add(*body) for body in groups.values()]
+    for part in parts:
+        part = _opaque(part)
+        if _is_zero(part):
+            continue
+        if part.has(sp.Derivative):
+            part = part.doit()
+        if _zero_by_strategies(part, deadline) is None:
+            return None
+    return "sums gathered, Kronecker deltas collapsed, summands cancelled"
