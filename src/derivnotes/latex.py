@@ -364,6 +364,12 @@ class _Reader:
             return self.identifier(word)
         if name in ("mathbf", "boldsymbol", "vec"):
             raise TexUnsupported(f"vector notation \\{name} is not supported")
+        if name == "delta" and self.names.lookup("delta") is None and self.peek() == "_":
+            # \delta_{jk}: the Kronecker delta of two indices
+            indices = self._index_list(self._subscript_tokens())
+            if len(indices) != 2:
+                raise TexUnsupported("\\delta needs two indices, as in \\delta_{jk}")
+            return sp.KroneckerDelta(*indices)
         if name in GREEK:
             return self.identifier(name)
         if name == "pi":
@@ -486,7 +492,7 @@ class _Reader:
         indices: list[sp.Expr] = []
         # Subscripts and (i) superscripts, in either order.
         for _ in range(2):
-            if self.peek() == "_":
+            if self.peek() == "_" and name not in self.names.functions:
                 sub = self._subscript_tokens()
                 joined = name + "".join(sub)
                 underscored = name + "_" + "".join(sub)
@@ -527,6 +533,11 @@ class _Reader:
             if group[-1] != ")":
                 raise TexUnsupported(f"'{name}^{{...}}' must be written {name}^{{(i)}}")
             return value(_Reader(group[1:-1], self.names).parse())  # type: ignore[operator]
+        if name in self.names.functions and self.peek() == "_" and not isinstance(
+            value, sp.IndexedBase
+        ):  # L_i for a function L(r) of the example's index
+            sub = self._subscript_tokens()
+            return value(*self._index_list(sub))  # type: ignore[operator]
         if name in self.names.functions and self.peek() in ("(", r"\left"):
             args = self._call_arguments()
             return value(*args)  # type: ignore[operator]
