@@ -27,6 +27,8 @@ def step_times(folder: Path) -> list[float]:
     for path in sorted(folder.rglob("*.md")):
         lines = path.read_text(encoding="utf-8").splitlines()
         for fence in iter_fences(lines, file=str(path)):
+            if fence.language != "derivation":
+                continue
             derivation = parse_derivation(fence.body, file=str(path), line=fence.body_line)
             result = check_derivation(derivation)
             times.extend(step.seconds for step in result.steps if step.status != "start")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 #: Fence languages handled by derivnotes.
-LANGUAGES = ("derivation",)
+LANGUAGES = ("derivation", "figure", "table")
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 

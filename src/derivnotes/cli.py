@@ -82,6 +82,8 @@ def run_blocks(
             status = EXIT_MALFORMED
             continue
         for fence in fences:
+            if fence.language != "derivation":
+                continue
             try:
                 _, result = cache.check(fence.body, file=name, line=fence.body_line)
             except DerivationError as exc:

@@ -21,6 +21,7 @@ from markdown.preprocessors import Preprocessor
 from derivnotes.blocks import FenceError, iter_fences
 from derivnotes.cache import ResultCache
 from derivnotes.derivation import DerivationError, DerivationResult, StepResult
+from derivnotes.exhibits import ExhibitError, render_figure_block, render_table_block
 from derivnotes.render import counterexample_text, render_result
 
 try:  # Under MkDocs, a BuildError is reported as a clean message instead of a traceback.
@@ -89,7 +90,7 @@ def failure_message(result: DerivationResult) -> str:
 
 
 class DerivationPreprocessor(Preprocessor):
-    """Replace each derivation fence by its checked, rendered HTML (stashed)."""
+    """Replace each derivation, figure and table fence by its rendered HTML (stashed)."""
 
     def __init__(self, md: Markdown, extension: DerivnotesExtension) -> None:
         super().__init__(md)
@@ -112,6 +113,15 @@ class DerivationPreprocessor(Preprocessor):
         for fence in fences:
             out.extend(lines[position : fence.start])
             position = fence.end + 1
+            if fence.language in ("figure", "table"):
+                render = render_figure_block if fence.language == "figure" else render_table_block
+                try:
+                    rendered = render(fence.body, file=file, line=offset + fence.start + 1)
+                except ExhibitError as exc:
+                    errors.append(str(exc))
+                    continue
+                out.extend(["", self.md.htmlStash.store(rendered), ""])
+                continue
             try:
                 _, result = cache.check(fence.body, file=file, line=offset + fence.body_line)
             except DerivationError as exc:
