@@ -784,7 +784,7 @@ def _check_display(
         return "unparsed", "the display is not an expression"
     if parsed == step.value:
         return "matched", None
-    outcome = comparer.compare(step.value, parsed, budget=DISPLAY_POINTS, salt=salt + ":display")
+    outcome = comparer.compare(step.value, parsed, budget=DISPLAY_POINTS, salt=salt)
     if outcome.status == "agree":
         return "matched", None
     if outcome.status == "error":

@@ -38,7 +38,7 @@ SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
 MAX_CONFIGS = 12  # size/index combinations per comparison
 MAX_DISCRETE = 64  # finite-set combinations sampled exhaustively up to this many
 
-UNDEFINED = None  # the value of an expression where it is undefined over the reals
+UNDEFINED = None  # the value of an expression where it is singular
 
 
 class NumericError(ValueError):
@@ -63,12 +63,13 @@ class Outcome:
 
     def describe(self, digits: int = DIGITS) -> str:
         """``not refuted at 64 points, 50 significant digits[, sizes m, n in {1, 2, 3}]``."""
-        text = f"not refuted at {self.points} points, {digits} significant digits"
+        noun = "point" if self.points == 1 else "points"
+        text = f"not refuted at {self.points} {noun}, {digits} significant digits"
         if self.sizes:
             values = ", ".join(str(v) for v in SIZE_VALUES)
             text += f", sizes {', '.join(self.sizes)} in {{{values}}}"
         if self.skipped:
-            text += f" ({self.skipped} sampled points skipped: both sides undefined there)"
+            text += f" ({self.skipped} sampled points skipped: a side is undefined there)"
         return text
 
 
@@ -113,15 +114,25 @@ def _to_mpf(text: str) -> mpmath.mpf:
     return mpmath.mpf(text)
 
 
-def _real(value: object) -> mpmath.mpf | None:
-    """The value as a finite real mpf, or None where it is undefined (complex, inf, nan, error)."""
+class _NotReal:
+    """The value of an expression that is complex there (log or root of a negative number)."""
+
+    def __repr__(self) -> str:
+        return "NOT_REAL"
+
+
+NOT_REAL = _NotReal()
+
+
+def _real(value: object) -> mpmath.mpf | _NotReal | None:
+    """The value as a finite real mpf; NOT_REAL when complex; None when singular."""
     if isinstance(value, mpmath.mpc):
         if value.imag == 0 or abs(value.imag) <= abs(value) * mpmath.mpf(10) ** (
             -(mpmath.mp.dps * 4 // 5)
         ):
             value = value.real
         else:
-            return None
+            return NOT_REAL
     try:
         value = mpmath.mpf(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -131,22 +142,28 @@ def _real(value: object) -> mpmath.mpf | None:
     return value
 
 
+def _number(value: object) -> bool:
+    return value is not None and value is not NOT_REAL
+
+
 def _agree(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
     if a == b:
         return True
     return abs(a - b) <= tol * max(abs(a), abs(b))
 
 
-def fmt(value: mpmath.mpf | None, digits: int = 12) -> str:
-    """A value for people: 12 significant digits, or ``undefined``.
+def fmt(value: object, digits: int = 12) -> str:
+    """A value for people: 12 significant digits, ``not a real number`` or ``undefined``.
 
     Examples
     --------
-    >>> fmt(mpmath.mpf(1) / 3), fmt(None)
-    ('0.333333333333', 'undefined')
+    >>> fmt(mpmath.mpf(1) / 3), fmt(None), fmt(NOT_REAL)
+    ('0.333333333333', 'undefined', 'not a real number')
     """
     if value is None:
         return "undefined"
+    if value is NOT_REAL:
+        return "not a real number"
     return mpmath.nstr(value, digits)
 
 
@@ -248,9 +265,9 @@ class _Compiled:
             raise
         except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
             raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
-        self.cache: dict[tuple[int, tuple[str, ...]], mpmath.mpf | None] = {}
+        self.cache: dict[tuple[int, tuple[str, ...]], object] = {}
 
-    def __call__(self, point: Point, dps: int) -> mpmath.mpf | None:
+    def __call__(self, point: Point, dps: int) -> mpmath.mpf | _NotReal | None:
         key = (dps, tuple(point[v] for v in self.variables))
         if key in self.cache:
             return self.cache[key]
@@ -488,54 +505,67 @@ class NumericComparer:
             variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
             for point in self.points(variables, per_config, salt):
                 va, vb = fa(point, self.digits), fb(point, self.digits)
-                if va is None and vb is None:
-                    skipped += 1
-                    continue
-                if va is not None and vb is not None and _agree(va, vb, self.tol):
+                if _number(va) and _number(vb) and _agree(va, vb, self.tol):
                     compared += 1
+                    continue
+                if not _number(va) and not _number(vb):
+                    skipped += 1
                     continue
                 if self._confirmed(fa, fb, point, variables):
                     return self._refutation(fa, fb, point, variables, config, sizes, compared)
-                if va is None or vb is None:
-                    skipped += 1
-                else:
+                if _number(va) and _number(vb):
                     compared += 1
+                elif _number(fa(point, HIGH_DIGITS)) and _number(fb(point, HIGH_DIGITS)):
+                    compared += 1  # singular only at the first precision, equal at the second
+                else:
+                    skipped += 1
         if compared == 0:
             return Outcome(
                 "error",
                 skipped=skipped,
                 message=(
-                    "both sides are undefined (complex, infinite or a division by zero) at every "
-                    f"sampled point ({skipped}); check the declared domains"
+                    f"no sampled point ({skipped}) has both sides defined (a real, finite value); "
+                    "check the declared domains"
                 ),
                 sizes=[str(s) for s in sizes],
             )
         return Outcome("agree", points=compared, skipped=skipped, sizes=[str(s) for s in sizes])
 
     def _differs(self, fa: _Compiled, fb: _Compiled, point: Point) -> bool:
-        """Whether *a* and *b* really differ at *point* (not a rounding artefact)."""
+        """Whether *a* and *b* really differ at *point* (not a rounding artefact).
+
+        Two numbers differ when they disagree at the first precision and at the confirming
+        one, by the same amount (so the difference is not rounding noise). A number and a
+        complex value (the other side is not real there) differ. A singular value (a division
+        by zero, an overflow) is never taken as a difference: with random points it comes from
+        a lack of precision, not from the formula.
+        """
         va, vb = fa(point, self.digits), fb(point, self.digits)
         ha, hb = fa(point, HIGH_DIGITS), fb(point, HIGH_DIGITS)
-        if ha is None and hb is None:
-            return False
-        if ha is None or hb is None:
-            return (ha is None) == (va is None) and (hb is None) == (vb is None)
-        if _agree(ha, hb, self.high_tol):
-            return False
-        if va is None or vb is None:
-            return False  # undefined only at low precision: a precision problem
-        low, high = va - vb, ha - hb
-        return abs(low - high) <= abs(high) * mpmath.mpf("1e-6")
+        if _number(ha) and _number(hb):
+            if _agree(ha, hb, self.high_tol):
+                return False
+            if not (_number(va) and _number(vb)):
+                # singular at the first precision only: decide at a still higher one
+                top = 2 * HIGH_DIGITS
+                ta, tb = fa(point, top), fb(point, top)
+                if not (_number(ta) and _number(tb)):
+                    return False
+                va, vb, ha, hb = ha, hb, ta, tb
+            low, high = va - vb, ha - hb
+            return abs(low - high) <= abs(high) * mpmath.mpf("1e-6")
+        one_sided_low = (va is NOT_REAL and _number(vb)) or (vb is NOT_REAL and _number(va))
+        one_sided_high = (ha is NOT_REAL and _number(hb)) or (hb is NOT_REAL and _number(ha))
+        return one_sided_low and one_sided_high
 
     def _confirmed(
         self, fa: _Compiled, fb: _Compiled, point: Point, variables: Sequence[sp.Basic]
     ) -> bool:
+        """A confirmed difference; where one side is not real, only if it persists nearby."""
         if not self._differs(fa, fb, point):
             return False
-        one_sided = (fa(point, HIGH_DIGITS) is None) != (fb(point, HIGH_DIGITS) is None)
-        if not one_sided:
+        if _number(fa(point, HIGH_DIGITS)) and _number(fb(point, HIGH_DIGITS)):
             return True
-        # Defined on one side only: a refutation only if it persists at nearby points.
         continuous = [v for v in variables if not self._domain(v).discrete]  # type: ignore[union-attr]
         if not continuous:
             return True

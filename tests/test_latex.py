@@ -1,0 +1,128 @@
+"""Reading displayed TeX back into sympy (the display cross-check's reader)."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derivnotes.latex import TexUnsupported, displayed_part, tex_to_sympy
+
+# The names a typical block declares.
+w, b, x, y, z, a, f, u, lam = sp.symbols("w b x y z a f u lambda_", real=True)
+m, n = sp.symbols("m n", integer=True, positive=True)
+i, j, k = sp.symbols("i j k", integer=True, positive=True)
+X, W, Y = sp.IndexedBase("x", real=True), sp.IndexedBase("w", real=True), sp.IndexedBase("y")
+t = sp.Dummy("t")
+SIGMA = sp.Lambda(t, 1 / (1 + sp.exp(-t)))
+NAMES = {
+    "w": w, "b": b, "x": x, "y": y, "z": z, "a": a, "f": f, "u": u, "lambda_": lam,
+    "m": m, "n": n, "sigma": SIGMA,
+}
+ARRAYS = {
+    "x": X, "w": W, "y": Y, "m": m, "n": n, "i": i, "j": j, "k": k, "b": b,
+    "lambda_": lam, "sigma": SIGMA,
+}
+
+
+def sigma(arg: sp.Expr) -> sp.Expr:
+    return SIGMA(arg)
+
+
+READINGS = {
+    r"a(1-a)": a * (1 - a),
+    r"f(1 - f)": f * (1 - f),
+    r"\sigma(z)": sigma(z),
+    r"\sigma(z)\left(1 - \sigma(z)\right)": sigma(z) * (1 - sigma(z)),
+    r"\frac{a - y}{a(1-a)} \cdot a(1-a)": (a - y) / (a * (1 - a)) * a * (1 - a),
+    r"\dfrac{1}{1 + e^{-z}}": 1 / (1 + sp.exp(-z)),
+    r"\tfrac12 w^2": w**2 / 2,
+    r"\ln(1 + e^{-z}) + (1-y) z": sp.log(1 + sp.exp(-z)) + (1 - y) * z,
+    r"-\left[y \ln a + (1-y) \ln(1-a)\right]": -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),
+    r"\log a": sp.log(a),
+    r"\log_{10} a": sp.log(a, 10),
+    r"\exp(-z)": sp.exp(-z),
+    r"\sqrt{u}": sp.sqrt(u),
+    r"\left(\sigma(z) - y\right)\, x": (sigma(z) - y) * x,
+    r"(\sigma(z) - y) \times x": (sigma(z) - y) * x,
+    r"\frac{\partial}{\partial w}\left(w x + b\right)": sp.Derivative(w * x + b, w),
+    r"\frac{d}{dz}\,\sigma(z)": sp.Derivative(sigma(z), z),
+    r"\frac{\lambda}{m} w": lam / m * w,
+    r"\quad a \; - \! y \,": a - y,
+    r"\text{a} + \mathrm{y}": a + y,
+    r"a - y.": a - y,
+}
+
+
+@pytest.mark.parametrize(("tex", "expected"), READINGS.items(), ids=list(READINGS))
+def test_course_notation_reads_as_meant(tex: str, expected: sp.Expr) -> None:
+    got = tex_to_sympy(tex, NAMES)
+    assert sp.simplify(got - expected) == 0 or got == expected, got
+
+
+INDEXED = {
+    r"w_j": W[j],
+    r"x_{ij}": X[i, j],
+    r"x_{i,j}": X[i, j],
+    r"x^{(i)}_j": X[i, j],
+    r"x_j^{(i)}": X[i, j],
+    r"y^{(i)}": Y[i],
+    r"\sum_{j=1}^{n} w_j^2": sp.Sum(W[j] ** 2, (j, 1, n)),
+    r"\frac{1}{m}\sum_{i=1}^{m} (y_i - b) x_{ik} + \frac{\lambda}{m} w_k": (
+        sp.Sum((Y[i] - b) * X[i, k], (i, 1, m)) / m + lam / m * W[k]
+    ),
+}
+
+
+@pytest.mark.parametrize(("tex", "expected"), INDEXED.items(), ids=list(INDEXED))
+def test_subscripts_of_indexed_names_are_indices(tex: str, expected: sp.Expr) -> None:
+    assert tex_to_sympy(tex, ARRAYS) == expected
+
+
+def test_abbreviations_and_chain_names_stand_for_their_expressions() -> None:
+    names = {**NAMES, "z": w * x + b, "L": sp.log(1 + sp.exp(-(w * x + b)))}
+    assert tex_to_sympy(r"\sigma(z)", names) == sigma(w * x + b)
+    got = tex_to_sympy(r"\frac{\partial L}{\partial w}", names)
+    assert got == sp.Derivative(names["L"], w)
+
+
+def test_greek_names_resolve_to_their_underscored_symbols() -> None:
+    assert tex_to_sympy(r"\lambda w", NAMES) == lam * w
+
+
+def test_subscript_on_a_plain_symbol_is_a_label() -> None:
+    assert tex_to_sympy(r"x_j", NAMES) == x
+
+
+UNSUPPORTED = {
+    "prime": r"\sigma'(z)",
+    "undeclared-name": r"q + 1",
+    "function-without-argument": r"\sigma",
+    "indexed-without-subscript": r"w",
+    "vector-notation": r"\mathbf{x}",
+    "alignment-marks": r"a &= b",
+    "unknown-command": r"\cdots",
+    "partial-outside-fraction": r"\partial L",
+    "ambiguous-exponent": r"a^23",
+}
+
+
+@pytest.mark.parametrize("tex", UNSUPPORTED.values(), ids=list(UNSUPPORTED))
+def test_unsupported_notation_is_reported_with_a_reason(tex: str) -> None:
+    names = {**NAMES, "w": W}
+    with pytest.raises(TexUnsupported) as caught:
+        tex_to_sympy(tex, names)
+    assert str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("tex", "shown"),
+    [
+        (r"L = -\ln a", r" -\ln a"),
+        (r"= a - y", r" a - y"),
+        (r"\frac{\partial L}{\partial w} = (f - y)x", r" (f - y)x"),
+        (r"\sum_{i=1}^{m} x_i", r"\sum_{i=1}^{m} x_i"),
+        (r"a \leq b", r"a \leq b"),
+    ],
+)
+def test_displayed_part_is_what_follows_the_last_top_level_equals(tex: str, shown: str) -> None:
+    assert displayed_part(tex) == shown
