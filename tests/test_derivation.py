@@ -60,7 +60,7 @@ def chain(name: str, *steps: tuple[str, str] | tuple[str, str, bool]) -> str:
     for step in steps:
         tex, expr = step[0], step[1]
         lines.append(f"      - tex: {tex}" if tex else "      -")
-        lines.append(f"        expr: {expr}" if tex else f"        expr: {expr}")
+        lines.append(f"        expr: {expr}")
         if len(step) > 2 and step[2]:
             lines.append("        wrong: true")
     text = "\n".join(lines) + "\n"
@@ -120,8 +120,10 @@ CORRECT = {
             "d",
             (r"\frac{d}{dz}\sigma(z)", "diff(sigma(z), z)"),
             (r"= \frac{e^{-z}}{(1 + e^{-z})^2}", "exp(-z)/(1 + exp(-z))**2"),
-            (r"= \frac{1}{1+e^{-z}} \cdot \frac{e^{-z}}{1+e^{-z}}",
-             "1/(1 + exp(-z)) * exp(-z)/(1 + exp(-z))"),
+            (
+                r"= \frac{1}{1+e^{-z}} \cdot \frac{e^{-z}}{1+e^{-z}}",
+                "1/(1 + exp(-z)) * exp(-z)/(1 + exp(-z))",
+            ),
             (r"= \sigma(z)\left(1 - \sigma(z)\right)", "sigma(z)*(1 - sigma(z))"),
         ),
     ),
@@ -146,16 +148,21 @@ CORRECT = {
     + chain(
         "dLdw",
         (r"\frac{\partial L}{\partial w}", "diff(L, w)"),
-        (r"= \frac{\sigma(z) - y}{\sigma(z)(1 - \sigma(z))} \cdot \sigma(z)(1 - \sigma(z)) \cdot x",
-         "(sigma(z) - y)/(sigma(z)*(1 - sigma(z))) * sigma(z)*(1 - sigma(z)) * x"),
+        (
+            r"= \frac{\sigma(z) - y}{\sigma(z)(1 - \sigma(z))}"
+            r" \cdot \sigma(z)(1 - \sigma(z)) \cdot x",
+            "(sigma(z) - y)/(sigma(z)*(1 - sigma(z))) * sigma(z)*(1 - sigma(z)) * x",
+        ),
         (r"= (\sigma(z) - y)\,x", "(sigma(z) - y)*x"),
     ),
     "pure-substitution": LOGISTIC_HEADER.replace("- name: L\n", "- name: L0\n")
     + chain(
         "L",
         ("", "-(y*log(sigma(z)) + (1 - y)*log(1 - sigma(z)))"),
-        (r"= y \ln(1 + e^{-z}) - (1 - y)\ln\frac{e^{-z}}{1 + e^{-z}}",
-         "y*log(1 + exp(-z)) - (1 - y)*log(exp(-z)/(1 + exp(-z)))"),
+        (
+            r"= y \ln(1 + e^{-z}) - (1 - y)\ln\frac{e^{-z}}{1 + e^{-z}}",
+            "y*log(1 + exp(-z)) - (1 - y)*log(exp(-z)/(1 + exp(-z)))",
+        ),
         (r"= \ln(1 + e^{-z}) + (1-y) z", "log(1 + exp(-z)) + (1 - y)*z"),
     )
     + chain(
@@ -167,26 +174,31 @@ CORRECT = {
     + chain(
         "dJ",
         (r"\frac{\partial J}{\partial w_k}", "diff(J, w[k])"),
-        (r"= \frac{1}{m}\sum_{i=1}^{m}\left(\sigma(z^{(i)}) - y^{(i)}\right) x^{(i)}_k"
-         r" + \frac{\lambda}{m} w_k",
-         "Sum((sigma(z(i)) - y[i])*x[i, k], (i, 1, m))/m + lambda_/m*w[k]"),
+        (
+            r"= \frac{1}{m}\sum_{i=1}^{m}\left(\sigma(z^{(i)}) - y^{(i)}\right) x^{(i)}_k"
+            r" + \frac{\lambda}{m} w_k",
+            "Sum((sigma(z(i)) - y[i])*x[i, k], (i, 1, m))/m + lambda_/m*w[k]",
+        ),
     ),
     "bias-gradient-with-sums": SUMS_HEADER
     + chain(
         "dJb",
         (r"\frac{\partial J}{\partial b}", "diff(J, b)"),
-        (r"= \frac{1}{m}\sum_{i=1}^{m}\left(\sigma(z^{(i)}) - y^{(i)}\right)",
-         "Sum(sigma(z(i)) - y[i], (i, 1, m))/m"),
+        (
+            r"= \frac{1}{m}\sum_{i=1}^{m}\left(\sigma(z^{(i)}) - y^{(i)}\right)",
+            "Sum(sigma(z(i)) - y[i], (i, 1, m))/m",
+        ),
     ),
     "penalty-kronecker": block(
         symbols="n, m: size\nj, k: index [1, n]\nw: indexed real\nlambda_: positive",
-        chains=chain(
-            "R", ("", "lambda_/(2*m)*Sum(w[j]**2, (j, 1, n))")
-        ) + chain(
+        chains=chain("R", ("", "lambda_/(2*m)*Sum(w[j]**2, (j, 1, n))"))
+        + chain(
             "dR",
             (r"\frac{\partial R}{\partial w_k}", "diff(R, w[k])"),
-            (r"= \frac{\lambda}{2m}\sum_{j=1}^{n} 2 w_j \delta_{jk}",
-             "lambda_/(2*m)*Sum(2*w[j]*KroneckerDelta(j, k), (j, 1, n))"),
+            (
+                r"= \frac{\lambda}{2m}\sum_{j=1}^{n} 2 w_j \delta_{jk}",
+                "lambda_/(2*m)*Sum(2*w[j]*KroneckerDelta(j, k), (j, 1, n))",
+            ),
             (r"= \frac{\lambda}{m} w_k", "lambda_/m*w[k]"),
         ),
     ),
@@ -197,9 +209,8 @@ CORRECT = {
             y1: KroneckerDelta(c, 1)
             y2: KroneckerDelta(c, 2)
             y3: KroneckerDelta(c, 3)""",
-        chains=chain(
-            "L", ("", "-(y1*log(exp(u1)/S) + y2*log(exp(u2)/S) + y3*log(exp(u3)/S))")
-        ) + chain(
+        chains=chain("L", ("", "-(y1*log(exp(u1)/S) + y2*log(exp(u2)/S) + y3*log(exp(u3)/S))"))
+        + chain(
             "dL",
             (r"\frac{\partial L}{\partial u_1}", "diff(L, u1)"),
             (r"= \frac{e^{u_1}}{S} - y_1", "exp(u1)/S - y1"),
@@ -244,8 +255,10 @@ CORRECT = {
 @pytest.mark.parametrize("text", CORRECT.values(), ids=CORRECT.keys())
 def test_tricky_but_correct_steps_are_accepted(text: str) -> None:
     result = decide(text)
-    assert result.ok, [(s.chain, s.number, s.status, s.method, s.display, s.display_detail)
-                       for s in result.failures]
+    assert result.ok, [
+        (s.chain, s.number, s.status, s.method, s.display, s.display_detail)
+        for s in result.failures
+    ]
     assert all(s.status in ("start", "proved", "numeric") for s in result.steps)
     assert all(s.display in ("matched", "generated") for s in result.steps), [
         (s.chain, s.number, s.display_detail) for s in result.steps if s.display == "unparsed"
@@ -253,8 +266,13 @@ def test_tricky_but_correct_steps_are_accepted(text: str) -> None:
 
 
 def test_correct_steps_are_proved_symbolically_when_sympy_can() -> None:
-    for key in ("one-minus-sigma", "log-product-positive", "sigmoid-derivative",
-                "logistic-chain", "regularized-partial-with-sums"):
+    for key in (
+        "one-minus-sigma",
+        "log-product-positive",
+        "sigmoid-derivative",
+        "logistic-chain",
+        "regularized-partial-with-sums",
+    ):
         result = decide(CORRECT[key])
         assert all(s.status in ("start", "proved") for s in result.steps), key
 
@@ -262,41 +280,54 @@ def test_correct_steps_are_proved_symbolically_when_sympy_can() -> None:
 # -- realistic mistakes -----------------------------------------------------------------------
 MISTAKES = {
     "forgot-chain-factor-for-b": (
-        LOGISTIC_HEADER + chain(
+        LOGISTIC_HEADER
+        + chain(
             "dLdb",
             (r"\frac{\partial L}{\partial b}", "diff(L, b)"),
-            (r"= \frac{\sigma(z) - y}{\sigma(z)(1 - \sigma(z))}",
-             "(sigma(z) - y)/(sigma(z)*(1 - sigma(z)))", True),
+            (
+                r"= \frac{\sigma(z) - y}{\sigma(z)(1 - \sigma(z))}",
+                "(sigma(z) - y)/(sigma(z)*(1 - sigma(z)))",
+                True,
+            ),
         ),
-        "dLdb", 2,
+        "dLdb",
+        2,
     ),
     "forgot-dz-dw-factor-x": (
-        LOGISTIC_HEADER + chain(
+        LOGISTIC_HEADER
+        + chain(
             "dLdw",
             (r"\frac{\partial L}{\partial w}", "diff(L, w)"),
             (r"= \sigma(z) - y", "sigma(z) - y", True),
         ),
-        "dLdw", 2,
+        "dLdw",
+        2,
     ),
     "sign-error": (
-        LOGISTIC_HEADER + chain(
+        LOGISTIC_HEADER
+        + chain(
             "dLdw",
             (r"\frac{\partial L}{\partial w}", "diff(L, w)"),
             (r"= (y - \sigma(z))\,x", "(y - sigma(z))*x", True),
         ),
-        "dLdw", 2,
+        "dLdw",
+        2,
     ),
     "sign-error-inner-derivative-of-ln-1-minus-f": (
         block(
             symbols='f: (0, 1)\ny: "{0, 1}"',
             chains=chain(
                 "dLdf",
-                (r"\frac{\partial}{\partial f}\left(-\left[y \ln f + (1-y)\ln(1-f)\right]\right)",
-                 "diff(-(y*log(f) + (1 - y)*log(1 - f)), f)"),
+                (
+                    r"\frac{\partial}{\partial f}"
+                    r"\left(-\left[y \ln f + (1-y)\ln(1-f)\right]\right)",
+                    "diff(-(y*log(f) + (1 - y)*log(1 - f)), f)",
+                ),
                 (r"= -\frac{y}{f} - \frac{1-y}{1-f}", "-y/f - (1 - y)/(1 - f)", True),
             ),
         ),
-        "dLdf", 2,
+        "dLdf",
+        2,
     ),
     "base-10-logarithm": (
         LOGISTIC_HEADER.replace("name: L\n", "name: L10\n")
@@ -308,41 +339,52 @@ MISTAKES = {
             (r"\frac{\partial L_{10}}{\partial w}", "diff(L10, w)"),
             (r"= (\sigma(z) - y)\,x", "(sigma(z) - y)*x", True),
         ),
-        "dL10dw", 2,
+        "dL10dw",
+        2,
     ),
     "f-one-minus-f-left-in-denominator": (
-        LOGISTIC_HEADER + chain(
+        LOGISTIC_HEADER
+        + chain(
             "dLdw",
             (r"\frac{\partial L}{\partial w}", "diff(L, w)"),
-            (r"= \frac{(\sigma(z) - y)x}{\sigma(z)(1 - \sigma(z))}",
-             "(sigma(z) - y)*x/(sigma(z)*(1 - sigma(z)))", True),
+            (
+                r"= \frac{(\sigma(z) - y)x}{\sigma(z)(1 - \sigma(z))}",
+                "(sigma(z) - y)*x/(sigma(z)*(1 - sigma(z)))",
+                True,
+            ),
         ),
-        "dLdw", 2,
+        "dLdw",
+        2,
     ),
     "dz-confused-with-dz-dw": (
         block(
             symbols='a: (0, 1)\ny: "{0, 1}"\nx: real',
-            chains=chain("L", ("", "-(y*log(a) + (1 - y)*log(1 - a))")) + chain(
+            chains=chain("L", ("", "-(y*log(a) + (1 - y)*log(1 - a))"))
+            + chain(
                 "dLdw",
                 (r"\frac{\partial L}{\partial a} \cdot a(1-a) \cdot x", "diff(L, a)*a*(1 - a)*x"),
                 (r"= (a - y)\,x", "(a - y)*x"),
                 ("= a - y", "a - y", True),
             ),
         ),
-        "dLdw", 3,
+        "dLdw",
+        3,
     ),
     "mistake-in-the-middle-of-a-chain": (
         block(
             symbols='a: (0, 1)\ny: "{0, 1}"',
             chains=chain(
                 "dz",
-                (r"\left(-\frac{y}{a} + \frac{1-y}{1-a}\right) a(1-a)",
-                 "(-y/a + (1 - y)/(1 - a))*a*(1 - a)"),
+                (
+                    r"\left(-\frac{y}{a} + \frac{1-y}{1-a}\right) a(1-a)",
+                    "(-y/a + (1 - y)/(1 - a))*a*(1 - a)",
+                ),
                 (r"= \frac{y - a}{a(1-a)} \cdot a(1-a)", "(y - a)/(a*(1 - a))*a*(1 - a)", True),
                 ("= y - a", "y - a"),
             ),
         ),
-        "dz", 2,
+        "dz",
+        2,
     ),
     "sigmoid-derivative-without-square": (
         block(
@@ -354,7 +396,8 @@ MISTAKES = {
                 (r"= \frac{e^{-z}}{1 + e^{-z}}", "exp(-z)/(1 + exp(-z))", True),
             ),
         ),
-        "d", 2,
+        "d",
+        2,
     ),
     "inner-derivative-sign": (
         block(
@@ -365,54 +408,79 @@ MISTAKES = {
                 ("= e^{-z}", "exp(-z)", True),
             ),
         ),
-        "c", 2,
+        "c",
+        2,
     ),
     "regularization-2-lambda-over-m": (
-        SUMS_HEADER + chain(
+        SUMS_HEADER
+        + chain(
             "dJ",
             (r"\frac{\partial J}{\partial w_k}", "diff(J, w[k])"),
-            (r"= \frac{1}{m}\sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)}) x^{(i)}_k + \frac{2\lambda}{m} w_k",
-             "Sum((sigma(z(i)) - y[i])*x[i, k], (i, 1, m))/m + 2*lambda_/m*w[k]", True),
+            (
+                r"= \frac{1}{m}\sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)}) x^{(i)}_k"
+                r" + \frac{2\lambda}{m} w_k",
+                "Sum((sigma(z(i)) - y[i])*x[i, k], (i, 1, m))/m + 2*lambda_/m*w[k]",
+                True,
+            ),
         ),
-        "dJ", 2,
+        "dJ",
+        2,
     ),
     "regularization-lambda-over-2m": (
-        SUMS_HEADER + chain(
+        SUMS_HEADER
+        + chain(
             "dJ",
             (r"\frac{\partial J}{\partial w_k}", "diff(J, w[k])"),
-            (r"= \frac{1}{m}\sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)}) x^{(i)}_k + \frac{\lambda}{2m} w_k",
-             "Sum((sigma(z(i)) - y[i])*x[i, k], (i, 1, m))/m + lambda_/(2*m)*w[k]", True),
+            (
+                r"= \frac{1}{m}\sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)}) x^{(i)}_k"
+                r" + \frac{\lambda}{2m} w_k",
+                "Sum((sigma(z(i)) - y[i])*x[i, k], (i, 1, m))/m + lambda_/(2*m)*w[k]",
+                True,
+            ),
         ),
-        "dJ", 2,
+        "dJ",
+        2,
     ),
     "regularizing-the-bias": (
-        SUMS_HEADER + chain(
+        SUMS_HEADER
+        + chain(
             "dJb",
             (r"\frac{\partial J}{\partial b}", "diff(J, b)"),
-            (r"= \frac{1}{m}\sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)}) + \frac{\lambda}{m} b",
-             "Sum(sigma(z(i)) - y[i], (i, 1, m))/m + lambda_/m*b", True),
+            (
+                r"= \frac{1}{m}\sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)}) + \frac{\lambda}{m} b",
+                "Sum(sigma(z(i)) - y[i], (i, 1, m))/m + lambda_/m*b",
+                True,
+            ),
         ),
-        "dJb", 2,
+        "dJb",
+        2,
     ),
     "forgot-one-over-m": (
-        SUMS_HEADER + chain(
+        SUMS_HEADER
+        + chain(
             "dJb",
             (r"\frac{\partial J}{\partial b}", "diff(J, b)"),
-            (r"= \sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)})", "Sum(sigma(z(i)) - y[i], (i, 1, m))",
-             True),
+            (
+                r"= \sum_{i=1}^{m}(\sigma(z^{(i)}) - y^{(i)})",
+                "Sum(sigma(z(i)) - y[i], (i, 1, m))",
+                True,
+            ),
         ),
-        "dJb", 2,
+        "dJb",
+        2,
     ),
     "penalty-sum-not-collapsed": (
         block(
             symbols="n, m: size\nj, k: index [1, n]\nw: indexed real\nlambda_: positive",
-            chains=chain("R", ("", "lambda_/(2*m)*Sum(w[j]**2, (j, 1, n))")) + chain(
+            chains=chain("R", ("", "lambda_/(2*m)*Sum(w[j]**2, (j, 1, n))"))
+            + chain(
                 "dR",
                 (r"\frac{\partial R}{\partial w_k}", "diff(R, w[k])"),
                 (r"= \frac{\lambda}{m}\sum_{j=1}^{n} w_j", "lambda_/m*Sum(w[j], (j, 1, n))", True),
             ),
         ),
-        "dR", 2,
+        "dR",
+        2,
     ),
     "wrong-only-for-y-equal-1": (
         block(
@@ -423,15 +491,18 @@ MISTAKES = {
                 (r"= -(1-y)\ln(1-a)", "-(1 - y)*log(1 - a)", True),
             ),
         ),
-        "L", 2,
+        "L",
+        2,
     ),
     "log-product-for-negative-reals": (
         block(
             symbols="a, b: real",
-            chains=chain("c", (r"\ln(ab)", "log(a*b)"), (r"= \ln a + \ln b", "log(a) + log(b)",
-                                                           True)),
+            chains=chain(
+                "c", (r"\ln(ab)", "log(a*b)"), (r"= \ln a + \ln b", "log(a) + log(b)", True)
+            ),
         ),
-        "c", 2,
+        "c",
+        2,
     ),
 }
 
@@ -566,29 +637,43 @@ MALFORMED = {
         "undeclared name 'sigam'",
     ),
     "unparsable-expr": (
-        GOOD.replace("expr: sigma(-z)", "expr: sigma(-z))"), "expr: sigma(-z))", "cannot parse"
+        GOOD.replace("expr: sigma(-z)", "expr: sigma(-z))"),
+        "expr: sigma(-z))",
+        "cannot parse",
     ),
     "unknown-key": (GOOD.replace("expr: sigma(-z)", "exprs: sigma(-z)"), "exprs:", "unknown key"),
     "unknown-top-key": (GOOD.replace("symbols:", "symbol:"), "symbol:", "unknown key 'symbol'"),
     "bad-domain": (GOOD.replace("z: real", "z: complex"), "z: complex", "unknown domain"),
     "bad-interval": (GOOD.replace("z: real", "z: (1, 0)"), "z: (1, 0)", "lower bound"),
     "call-of-a-non-function": (
-        GOOD.replace("expr: sigma(-z)", "expr: z(1 - z)"), "expr: z(1 - z)", "z*(...)"
+        GOOD.replace("expr: sigma(-z)", "expr: z(1 - z)"),
+        "expr: z(1 - z)",
+        "z*(...)",
     ),
     "index-bound-not-a-size": (
-        GOOD.replace("z: real", "z: real\n  k: index [1, q]"), "index [1, q]", "'q'"
+        GOOD.replace("z: real", "z: real\n  k: index [1, q]"),
+        "index [1, q]",
+        "'q'",
     ),
     "python-keyword-name": (
-        GOOD.replace("z: real", "z: real\n  lambda: positive"), "lambda: positive", "lambda_"
+        GOOD.replace("z: real", "z: real\n  lambda: positive"),
+        "lambda: positive",
+        "lambda_",
     ),
     "declared-twice": (
-        GOOD.replace("z: real", "z: real\n  z: positive"), "z: positive", "already declared"
+        GOOD.replace("z: real", "z: real\n  z: positive"),
+        "z: positive",
+        "already declared",
     ),
     "step-without-expr": (
-        GOOD.replace("        expr: sigma(-z)\n", ""), r"- tex: = \sigma(-z)", "no 'expr'"
+        GOOD.replace("        expr: sigma(-z)\n", ""),
+        r"- tex: = \sigma(-z)",
+        "no 'expr'",
     ),
     "attribute-access": (
-        GOOD.replace("expr: sigma(-z)", "expr: z.__class__"), "z.__class__", "not allowed"
+        GOOD.replace("expr: sigma(-z)", "expr: z.__class__"),
+        "z.__class__",
+        "not allowed",
     ),
 }
 
@@ -623,8 +708,10 @@ def test_unknown_key_names_the_allowed_ones() -> None:
 def test_steps_carry_absolute_file_lines() -> None:
     derivation = parse_derivation(GOOD, file="page.md", line=100)
     steps = derivation.chains[0].steps
-    assert [s.line for s in steps] == [99 + line_of(GOOD, r"- tex: 1 - \sigma(z)"),
-                                       99 + line_of(GOOD, r"- tex: = \sigma(-z)")]
+    assert [s.line for s in steps] == [
+        99 + line_of(GOOD, r"- tex: 1 - \sigma(z)"),
+        99 + line_of(GOOD, r"- tex: = \sigma(-z)"),
+    ]
     assert derivation.id == "t" and derivation.line == 100
 
 

@@ -15,12 +15,31 @@ X, W, Y = sp.IndexedBase("x", real=True), sp.IndexedBase("w", real=True), sp.Ind
 t = sp.Dummy("t")
 SIGMA = sp.Lambda(t, 1 / (1 + sp.exp(-t)))
 NAMES = {
-    "w": w, "b": b, "x": x, "y": y, "z": z, "a": a, "f": f, "u": u, "lambda_": lam,
-    "m": m, "n": n, "sigma": SIGMA,
+    "w": w,
+    "b": b,
+    "x": x,
+    "y": y,
+    "z": z,
+    "a": a,
+    "f": f,
+    "u": u,
+    "lambda_": lam,
+    "m": m,
+    "n": n,
+    "sigma": SIGMA,
 }
 ARRAYS = {
-    "x": X, "w": W, "y": Y, "m": m, "n": n, "i": i, "j": j, "k": k, "b": b,
-    "lambda_": lam, "sigma": SIGMA,
+    "x": X,
+    "w": W,
+    "y": Y,
+    "m": m,
+    "n": n,
+    "i": i,
+    "j": j,
+    "k": k,
+    "b": b,
+    "lambda_": lam,
+    "sigma": SIGMA,
 }
 
 

@@ -123,16 +123,41 @@ def _diff(expr: Any, *variables: Any) -> sp.Expr:
 
 # Functions every expr may use (sympy's own names, plus ln and log10 for the course's notation).
 FUNCTIONS: dict[str, Any] = {
-    "exp": sp.exp, "log": sp.log, "ln": sp.log, "log10": _log10, "log2": _log2,
-    "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh,
-    "sinh": sp.sinh, "cosh": sp.cosh, "atan": sp.atan, "asin": sp.asin, "acos": sp.acos,
-    "atan2": sp.atan2, "Abs": sp.Abs, "abs": sp.Abs, "sign": sp.sign, "Max": sp.Max,
-    "Min": sp.Min, "erf": sp.erf, "Sum": sp.Sum, "Product": sp.Product, "diff": _diff,
-    "Derivative": _diff, "KroneckerDelta": sp.KroneckerDelta, "Rational": sp.Rational,
+    "exp": sp.exp,
+    "log": sp.log,
+    "ln": sp.log,
+    "log10": _log10,
+    "log2": _log2,
+    "sqrt": sp.sqrt,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "tanh": sp.tanh,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "atan": sp.atan,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan2": sp.atan2,
+    "Abs": sp.Abs,
+    "abs": sp.Abs,
+    "sign": sp.sign,
+    "Max": sp.Max,
+    "Min": sp.Min,
+    "erf": sp.erf,
+    "Sum": sp.Sum,
+    "Product": sp.Product,
+    "diff": _diff,
+    "Derivative": _diff,
+    "KroneckerDelta": sp.KroneckerDelta,
+    "Rational": sp.Rational,
 }
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
 _GLOBALS: dict[str, Any] = {
-    "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational, "__builtins__": {},
+    "Integer": sp.Integer,
+    "Float": sp.Float,
+    "Rational": sp.Rational,
+    "__builtins__": {},
 }
 _BINDERS = ("Sum", "Product")
 
@@ -301,7 +326,10 @@ class DerivationResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
-            "id": self.id, "file": self.file, "line": self.line, "seconds": self.seconds,
+            "id": self.id,
+            "file": self.file,
+            "line": self.line,
+            "seconds": self.seconds,
             "checker_version": self.checker_version,
             "steps": [step.to_dict() for step in self.steps],
         }
@@ -310,7 +338,10 @@ class DerivationResult:
     def from_dict(cls, data: dict[str, Any]) -> DerivationResult:
         """The inverse of :meth:`to_dict`."""
         return cls(
-            id=data["id"], file=data["file"], line=data["line"], seconds=data["seconds"],
+            id=data["id"],
+            file=data["file"],
+            line=data["line"],
+            seconds=data["seconds"],
             checker_version=data["checker_version"],
             steps=[StepResult.from_dict(step) for step in data["steps"]],
         )
@@ -340,9 +371,7 @@ class _Parser:
         self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...]
     ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.error(
-                f"{what} must be a mapping with the keys {', '.join(allowed)}", node
-            )
+            raise self.error(f"{what} must be a mapping with the keys {', '.join(allowed)}", node)
         entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = self.scalar(key_node, f"a key of {what}")
@@ -350,8 +379,7 @@ class _Parser:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise self.error(
-                    f"{what}: unknown key '{key}'{hint}; the allowed keys are "
-                    f"{', '.join(allowed)}",
+                    f"{what}: unknown key '{key}'{hint}; the allowed keys are {', '.join(allowed)}",
                     key_node,
                 )
             if key in entries:
@@ -359,8 +387,9 @@ class _Parser:
             entries[key] = (key_node, value_node)
         for key in required:
             if key not in entries:
-                raise self.error(f"{what} has no '{key}' (required keys: {', '.join(required)})",
-                                 node)
+                raise self.error(
+                    f"{what} has no '{key}' (required keys: {', '.join(required)})", node
+                )
         return entries
 
     def scalar(self, node: yaml.Node, what: str) -> str:
@@ -381,12 +410,12 @@ class _Parser:
             return str(node.value)
         if isinstance(node, yaml.SequenceNode):  # [0, 1] unquoted is a YAML list
             return "[" + ", ".join(self.scalar(n, "an interval bound") for n in node.value) + "]"
-        if isinstance(node, yaml.MappingNode):  # {0, 1} unquoted is a YAML mapping
-            if all(isinstance(v, yaml.ScalarNode) and v.tag.endswith(":null") for _, v in
-                   node.value):
-                return "{" + ", ".join(self.scalar(k, "a set element") for k, _ in node.value) + "}"
-        raise self.error("cannot read this domain; write it as text, e.g. real or \"{0, 1}\"",
-                         node)
+        if isinstance(node, yaml.MappingNode) and all(  # {0, 1} unquoted is a YAML mapping
+            isinstance(v, yaml.ScalarNode) and v.tag.endswith(":null") for _, v in node.value
+        ):
+            items = ", ".join(self.scalar(k, "a set element") for k, _ in node.value)
+            return "{" + items + "}"
+        raise self.error('cannot read this domain; write it as text, e.g. real or "{0, 1}"', node)
 
     # -- the block -----------------------------------------------------------------------
     def parse(self) -> Derivation:
@@ -422,8 +451,14 @@ class _Parser:
         defines = self.parse_defines(top["define"][1]) if "define" in top else {}
         chains = self.parse_chains(top["chains"][1])
         return Derivation(
-            id=block_id, file=self.file, line=self.line0, symbols=symbols, defines=defines,
-            chains=chains, text=self.text, scope=self.scope,
+            id=block_id,
+            file=self.file,
+            line=self.line0,
+            symbols=symbols,
+            defines=defines,
+            chains=chains,
+            text=self.text,
+            scope=self.scope,
         )
 
     def claim(self, name: str, node: yaml.Node, what: str) -> None:
@@ -454,8 +489,9 @@ class _Parser:
         if isinstance(node, yaml.ScalarNode) and node.value == "":
             return {}
         if not isinstance(node, yaml.MappingNode):
-            raise self.error("symbols must be a mapping of names to domains, e.g. 'w, b: real'",
-                             node)
+            raise self.error(
+                "symbols must be a mapping of names to domains, e.g. 'w, b: real'", node
+            )
         entries = []
         sizes: dict[str, sp.Symbol] = {}
         for key_node, value_node in node.value:
@@ -521,9 +557,7 @@ class _Parser:
                     raise self.error(f"define: '{key}' repeats a parameter", key_node)
             body = self.scalar(value_node, f"the definition of '{name}'")
             dummies = {p: sp.Dummy(p, real=True) for p in params}
-            value = self.expression(
-                body, f"define '{key}'", self.at(value_node), extra=dummies
-            )
+            value = self.expression(body, f"define '{key}'", self.at(value_node), extra=dummies)
             if params:
                 value = sp.Lambda(tuple(dummies[p] for p in params), value)
                 kind = "function"
@@ -568,13 +602,22 @@ class _Parser:
         value = self.expression(expr, where, self.at(expr_node))
         tex = self.scalar(entries["tex"][1], f"{where}: tex").strip() if "tex" in entries else ""
         why = self.scalar(entries["why"][1], f"{where}: why") if "why" in entries else None
-        wrong = self.boolean(entries["wrong"][1], f"{where}: wrong") if "wrong" in entries else False
+        wrong = (
+            self.boolean(entries["wrong"][1], f"{where}: wrong") if "wrong" in entries else False
+        )
         generated = not tex
         if generated:
             tex = ("= " if number > 1 else "") + sp.latex(value)
         return Step(
-            number=number, line=self.at(node), tex=tex, expr=expr, why=why, wrong=wrong,
-            value=value, expr_line=self.at(expr_node), tex_generated=generated,
+            number=number,
+            line=self.at(node),
+            tex=tex,
+            expr=expr,
+            why=why,
+            wrong=wrong,
+            value=value,
+            expr_line=self.at(expr_node),
+            tex_generated=generated,
         )
 
     # -- expressions ---------------------------------------------------------------------
@@ -596,18 +639,22 @@ class _Parser:
         local = self.check_names(tree, text, where, line, extra or {})
         try:
             value = parse_expr(
-                text, local_dict=local, global_dict=dict(_GLOBALS),
-                transformations=(auto_number, convert_xor), evaluate=True,
+                text,
+                local_dict=local,
+                global_dict=dict(_GLOBALS),
+                transformations=(auto_number, convert_xor),
+                evaluate=True,
             )
         except _DiffError as exc:
             raise self.error(f"{where}: {exc}", line) from None
-        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
+        except Exception as exc:
             raise self.error(f"{where}: cannot parse expr '{text}': {exc}", line) from None
         if isinstance(value, (int, float)):
             value = sp.sympify(value)
         if not isinstance(value, sp.Expr):
             raise self.error(
-                f"{where}: expr '{text}' is not a mathematical expression (got {type(value).__name__})",
+                f"{where}: expr '{text}' is not a mathematical expression "
+                f"(got {type(value).__name__})",
                 line,
             )
         return value
@@ -625,21 +672,37 @@ class _Parser:
                 called.add(id(node.func))
                 if node.func.id in _BINDERS and node.func.id not in objects:
                     for arg in node.args[1:]:
-                        if isinstance(arg, ast.Tuple) and arg.elts and isinstance(
-                            arg.elts[0], ast.Name
+                        if (
+                            isinstance(arg, ast.Tuple)
+                            and arg.elts
+                            and isinstance(arg.elts[0], ast.Name)
                         ):
                             bound.add(arg.elts[0].id)
             elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
                 subscripted.add(id(node.value))
         local: dict[str, Any] = {}
         allowed_nodes = (
-            ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow,
-            ast.USub, ast.UAdd, ast.Load, ast.Tuple, ast.Call, ast.Name, ast.Constant,
+            ast.Expression,
+            ast.BinOp,
+            ast.UnaryOp,
+            ast.Add,
+            ast.Sub,
+            ast.Mult,
+            ast.Div,
+            ast.Pow,
+            ast.USub,
+            ast.UAdd,
+            ast.Load,
+            ast.Tuple,
+            ast.Call,
+            ast.Name,
+            ast.Constant,
             ast.Subscript,
         )
         for node in ast.walk(tree):
             if not isinstance(node, allowed_nodes):
-                snippet = ast.get_source_segment(text.replace("^", "**"), node) or type(node).__name__
+                snippet = ast.get_source_segment(text.replace("^", "**"), node)
+                snippet = snippet or type(node).__name__
                 raise self.error(
                     f"{where}: '{snippet}' is not allowed in an expr; use arithmetic (+ - * / **), "
                     "function calls such as log(x) and subscripts such as x[i, j]",
@@ -653,8 +716,7 @@ class _Parser:
                 if not isinstance(node.func, ast.Name):
                     raise self.error(f"{where}: only named functions can be called", line)
                 if node.keywords:
-                    raise self.error(f"{where}: keyword arguments are not allowed in an expr",
-                                     line)
+                    raise self.error(f"{where}: keyword arguments are not allowed in an expr", line)
             if isinstance(node, ast.Subscript) and not isinstance(node.value, ast.Name):
                 raise self.error(f"{where}: only declared indexed symbols take subscripts", line)
             if not isinstance(node, ast.Name):
@@ -664,8 +726,10 @@ class _Parser:
             if name in extra:
                 local[name] = extra[name]
                 if is_call or is_subscript:
-                    raise self.error(f"{where}: the parameter '{name}' is a number, not a "
-                                     "function or an array", line)
+                    raise self.error(
+                        f"{where}: the parameter '{name}' is a number, not a function or an array",
+                        line,
+                    )
                 continue
             if name in objects:
                 kind = kinds[name]
@@ -696,8 +760,9 @@ class _Parser:
                 continue
             if name in FUNCTIONS:
                 if not is_call:
-                    raise self.error(f"{where}: '{name}' is a function; call it as {name}(...)",
-                                     line)
+                    raise self.error(
+                        f"{where}: '{name}' is a function; call it as {name}(...)", line
+                    )
                 local[name] = FUNCTIONS[name]
                 continue
             if name in CONSTANTS:
@@ -746,7 +811,8 @@ def parse_derivation(text: str, *, file: str = "<string>", line: int = 1) -> Der
     ...                  file="p.md")
     Traceback (most recent call last):
     ...
-    derivnotes.derivation.DerivationError: p.md:5: step 1 of chain 'c': expr uses undeclared name 'sigam' — declare it under symbols or define (did you mean 'sign'?)
+    derivnotes.derivation.DerivationError: p.md:5: step 1 of chain 'c': expr uses undeclared
+    name 'sigam' — declare it under symbols or define (did you mean 'sign'?)
     """
     return _Parser(text, file, line).parse()
 
@@ -778,7 +844,7 @@ def _check_display(
         parsed = tex_to_sympy(shown, names)
     except TexUnsupported as exc:
         return "unparsed", str(exc)
-    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the build
+    except Exception as exc:
         return "unparsed", f"the TeX reader failed ({type(exc).__name__}: {exc})"
     if not isinstance(parsed, sp.Expr):
         return "unparsed", "the display is not an expression"
@@ -788,7 +854,9 @@ def _check_display(
     if outcome.status == "agree":
         return "matched", None
     if outcome.status == "error":
-        return "unparsed", f"the display (read as {parsed}) could not be evaluated: {outcome.message}"
+        return "unparsed", (
+            f"the display (read as {parsed}) could not be evaluated: {outcome.message}"
+        )
     point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
     expr_value, shown_value = outcome.values or ("?", "?")
     return "mismatch", (
@@ -808,8 +876,8 @@ def _decide(
     outcome = comparer.compare(previous.value, step.value, budget=POINTS, salt=salt)
     if outcome.status == "refuted":
         point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
-        return "refuted", f"refuted at {point} ({DIGITS} significant digits, confirmed at 150)", \
-            outcome, None
+        where = f"refuted at {point}" if point else "refuted: the two sides are different numbers"
+        return "refuted", f"{where} ({DIGITS} significant digits, confirmed at 150)", outcome, None
     proof = None
     if not (previous.value.has(sp.Sum) or step.value.has(sp.Sum)) or outcome.status == "agree":
         proof = prove_equal(previous.value, step.value, PROOF_SECONDS, ranges)
@@ -857,16 +925,24 @@ def check_derivation(d: Derivation) -> DerivationResult:
                 if previous is None:
                     status, method = "start", "first step of the chain: nothing to compare"
                 else:
-                    status, method, outcome, message = _decide(previous, step, comparer, salt, ranges)
+                    status, method, outcome, message = _decide(
+                        previous, step, comparer, salt, ranges
+                    )
                 display, detail = _check_display(step, names, comparer, salt)
-            except Exception as exc:  # noqa: BLE001 - report, never crash the build
+            except Exception as exc:
                 status, method = "error", f"not decided: {type(exc).__name__}: {exc}"
                 message = f"{type(exc).__name__}: {exc}"
                 display, detail = "unparsed", "not cross-checked because the step errored"
             results.append(
                 StepResult(
-                    chain=chain.name, number=step.number, line=step.line, tex=step.tex,
-                    expr=step.expr, why=step.why, wrong=step.wrong, status=status,
+                    chain=chain.name,
+                    number=step.number,
+                    line=step.line,
+                    tex=step.tex,
+                    expr=step.expr,
+                    why=step.why,
+                    wrong=step.wrong,
+                    status=status,
                     method=method,
                     points=outcome.points if outcome is not None else 0,
                     digits=DIGITS if previous is not None else 0,
@@ -874,11 +950,17 @@ def check_derivation(d: Derivation) -> DerivationResult:
                     compared_with=previous.expr if previous is not None else None,
                     counterexample=outcome.counterexample if outcome is not None else None,
                     values=outcome.values if outcome is not None else None,
-                    display=display, display_detail=detail, message=message,
+                    display=display,
+                    display_detail=detail,
+                    message=message,
                 )
             )
             previous = step
     return DerivationResult(
-        id=d.id, file=d.file, line=d.line, steps=results,
-        seconds=time.perf_counter() - started, checker_version=CHECKER_VERSION,
+        id=d.id,
+        file=d.file,
+        line=d.line,
+        steps=results,
+        seconds=time.perf_counter() - started,
+        checker_version=CHECKER_VERSION,
     )

@@ -98,7 +98,7 @@ def _rename_bound(expr: sp.Basic) -> sp.Basic:
             body = body.xreplace({var: dummy})
             new_limits.append((dummy, *limit[1:]))
         return type(expr)(body, *new_limits)
-    if any(a is not b for a, b in zip(args, expr.args)):
+    if any(a is not b for a, b in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
 
@@ -111,6 +111,10 @@ def _facts(symbol: sp.Basic) -> dict[str, bool]:
 
 
 def _to_mpf(text: str) -> mpmath.mpf:
+    """A point coordinate (decimal text or a fraction p/q) at the working precision."""
+    if "/" in text:
+        p, q = text.split("/")
+        return mpmath.mpf(p) / mpmath.mpf(q)
     return mpmath.mpf(text)
 
 
@@ -179,7 +183,7 @@ def _numeric_derivative(
     def call(*values: mpmath.mpf) -> object:
         def moved(*coords: mpmath.mpf) -> object:
             args = list(values)
-            for position, coord in zip(positions, coords):
+            for position, coord in zip(positions, coords, strict=True):
                 args[position] = coord
             return inner(*args)
 
@@ -213,12 +217,16 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
         expr = _replace_outer(expr, replace)
     args = [sp.Symbol(f"_a{n}") for n in range(len(symbols))]
     with evaluate(False):
-        body = expr.xreplace(dict(zip(symbols, args)))
-    printer = MpmathPrinter({"fully_qualified_modules": False, "inline": True,
-                             "allow_unknown_functions": True, "order": "none"})
-    return sp.lambdify(
-        args, body, modules=[functions, "mpmath"], dummify=False, printer=printer
+        body = expr.xreplace(dict(zip(symbols, args, strict=True)))
+    printer = MpmathPrinter(
+        {
+            "fully_qualified_modules": False,
+            "inline": True,
+            "allow_unknown_functions": True,
+            "order": "none",
+        }
     )
+    return sp.lambdify(args, body, modules=[functions, "mpmath"], dummify=False, printer=printer)
 
 
 def _replace_outer(expr: sp.Basic, replace: Callable[[sp.Derivative], sp.Expr]) -> sp.Basic:
@@ -246,8 +254,7 @@ class _Compiled:
         if plain:
             with evaluate(False):
                 expr = expr.xreplace(plain)
-        left = [cls.__name__ for cls in (sp.Sum, sp.Product, sp.Integral, sp.Subs)
-                if expr.has(cls)]
+        left = [cls.__name__ for cls in (sp.Sum, sp.Product, sp.Integral, sp.Subs) if expr.has(cls)]
         if left:
             raise NumericError(
                 f"cannot evaluate {expr}: a {left[0]} is left after making sizes concrete "
@@ -263,7 +270,7 @@ class _Compiled:
             self.function = _lambdify(expr, symbols)
         except NumericError:
             raise
-        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds here
+        except Exception as exc:
             raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
         self.cache: dict[tuple[int, tuple[str, ...]], object] = {}
 
@@ -303,7 +310,7 @@ def expand_finite(expr: sp.Basic) -> sp.Basic:
             terms = [body.xreplace({var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
             body = sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
         return body
-    if any(a is not b for a, b in zip(args, expr.args)):
+    if any(a is not b for a, b in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
 
@@ -346,9 +353,7 @@ class NumericComparer:
         self.high_tol = mpmath.mpf(10) ** (-(digits // 2))
         self.sizes = {s for s, d in domains.items() if d.kind == "size"}
         self.indices = {s: d for s, d in domains.items() if d.kind == "index"}
-        self.arrays = {
-            s: d for s, d in domains.items() if isinstance(s, sp.IndexedBase)
-        }
+        self.arrays = {s: d for s, d in domains.items() if isinstance(s, sp.IndexedBase)}
         self._compiled: dict[tuple[sp.Basic, tuple], _Compiled] = {}
         self._order = {k: n for n, k in enumerate(domains)}
         self._plain: dict[sp.Basic, sp.Basic] = {}
@@ -375,7 +380,7 @@ class NumericComparer:
         combos = list(itertools.product(SIZE_VALUES, repeat=len(size_list)))
         configs: list[dict] = []
         for combo in combos:
-            env = {s: sp.Integer(v) for s, v in zip(size_list, combo)}
+            env = {s: sp.Integer(v) for s, v in zip(size_list, combo, strict=True)}
             ranges = []
             for index in indices:
                 domain = self.indices[index]
@@ -387,7 +392,7 @@ class NumericComparer:
                     )
                 ranges.append([sp.Integer(v) for v in range(int(lo), int(hi) + 1)])
             for values in itertools.product(*ranges):
-                configs.append({**env, **dict(zip(indices, values))})
+                configs.append({**env, **dict(zip(indices, values, strict=True))})
         if len(configs) > MAX_CONFIGS:
             rng = random.Random(self.seed + 17)
             keep = sorted(rng.sample(range(len(configs)), MAX_CONFIGS))
@@ -474,7 +479,7 @@ class NumericComparer:
         points = []
         for n in range(count):
             combo = combos[n % len(combos)]
-            point: Point = {v: _decimal(value) for v, value in zip(discrete, combo)}
+            point: Point = {v: _decimal(value) for v, value in zip(discrete, combo, strict=True)}
             for v in continuous:
                 point[v] = f"{self._domain(v).sample(rng):.6g}"  # type: ignore[union-attr]
             points.append(point)
@@ -590,8 +595,10 @@ class NumericComparer:
         compared: int,
     ) -> Outcome:
         point = self._rounder(fa, fb, point, variables)
-        counterexample = {str(k): str(v) for k, v in sorted(config.items(), key=lambda kv: (
-            kv[0] not in self.sizes, str(kv[0])))}
+        counterexample = {
+            str(k): str(v)
+            for k, v in sorted(config.items(), key=lambda kv: (kv[0] not in self.sizes, str(kv[0])))
+        }
         for v in variables:
             counterexample[self._label(v)] = point[v]
         values = (fmt(fa(point, self.digits)), fmt(fb(point, self.digits)))
@@ -622,7 +629,7 @@ class NumericComparer:
 
 
 def _decimal(value: sp.Basic) -> str:
-    """A set element as a decimal string mpmath reads exactly enough."""
+    """A set element as text: an integer, a fraction p/q or a decimal (read by ``_to_mpf``)."""
     if isinstance(value, sp.Rational) and not value.is_Integer:
-        return mpmath.nstr(mpmath.mpf(value.p) / value.q, 60)
+        return f"{value.p}/{value.q}"
     return str(value)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-__all__ = ["Domain", "DomainError", "parse_domain", "DOMAIN_FORMS"]
+__all__ = ["DOMAIN_FORMS", "Domain", "DomainError", "parse_domain"]
 
 DOMAIN_FORMS = (
     "real, positive, negative, nonnegative, an interval such as (0, 1) or [0, 1] or (0, oo), "
@@ -201,8 +201,18 @@ def _number(text: str, sizes: dict[str, sp.Symbol] | None = None) -> sp.Expr:
                 raise DomainError(f"the bound '{text}' is not a number")
         elif not isinstance(
             node,
-            (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
-             ast.USub, ast.UAdd, ast.Load),
+            (
+                ast.Expression,
+                ast.BinOp,
+                ast.UnaryOp,
+                ast.Add,
+                ast.Sub,
+                ast.Mult,
+                ast.Div,
+                ast.USub,
+                ast.UAdd,
+                ast.Load,
+            ),
         ):
             raise DomainError(f"cannot read the bound '{text}'")
     value = sp.sympify(text, locals=dict(sizes or {}), rational=True)
@@ -253,8 +263,14 @@ def parse_domain(text: str, sizes: dict[str, sp.Symbol] | None = None) -> Domain
         if inner.kind in ("size", "index") or inner.indexed:
             raise DomainError(f"the elements of an indexed symbol cannot be '{rest}'")
         return Domain(
-            inner.kind, inner.lo, inner.hi, inner.lo_open, inner.hi_open, inner.values,
-            indexed=True, text=original,
+            inner.kind,
+            inner.lo,
+            inner.hi,
+            inner.lo_open,
+            inner.hi_open,
+            inner.values,
+            indexed=True,
+            text=original,
         )
     if text == "size":
         return Domain("size", sp.Integer(1), sp.S.Infinity, False, True, text=original)
@@ -294,7 +310,7 @@ def parse_domain(text: str, sizes: dict[str, sp.Symbol] | None = None) -> Domain
         lo_text, hi_text = _split_pair(stripped[1:-1], text)
         lo, hi = _number(lo_text), _number(hi_text)
         lo_open, hi_open = stripped[0] == "(", stripped[-1] == ")"
-        if not lo.is_finite and not lo_open or not hi.is_finite and not hi_open:
+        if (not lo.is_finite and not lo_open) or (not hi.is_finite and not hi_open):
             raise DomainError(f"'{text}': an infinite bound must be open, as in (0, oo)")
         if not lo < hi:
             raise DomainError(f"'{text}': the lower bound must be below the upper bound")
