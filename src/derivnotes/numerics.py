@@ -124,8 +124,9 @@ def sigmoid(z: ArrayLike) -> Array | float:
     [0.0, 0.119203, 0.880797, 1.0]
     """
     z_arr = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z_arr))
-    out = np.where(z_arr >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(under="ignore"):  # exp(-|z|) may underflow to 0: that is the right answer
+        e = np.exp(-np.abs(z_arr))
+        out = np.where(z_arr >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return float(out) if out.ndim == 0 else out
 
 
@@ -139,7 +140,8 @@ def log_sigmoid(z: ArrayLike) -> Array | float:
     >>> float(log_sigmoid(-1000.0))  # log(sigmoid(-1000)) would be log(0) = -inf
     -1000.0
     """
-    out = -np.logaddexp(0.0, -np.asarray(z, dtype=np.float64))
+    with np.errstate(under="ignore"):
+        out = -np.logaddexp(0.0, -np.asarray(z, dtype=np.float64))
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -168,7 +170,8 @@ def logistic_loss(z: ArrayLike, y: ArrayLike) -> Array | float:
                          f"{y_arr.shape}") from exc
     if not np.isfinite(s).all():
         raise ValueError("z must be finite, but it contains NaN or inf")
-    out = np.logaddexp(0.0, s)
+    with np.errstate(under="ignore"):
+        out = np.logaddexp(0.0, s)
     return float(out) if out.ndim == 0 else out
 
 
@@ -192,7 +195,8 @@ def logistic_cost(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float,
     X, y_arr, w, b = _model_inputs(X, y, w, b, "binary")
     z = _logits(X, w, b)
     z *= 1.0 - 2.0 * y_arr  # s = -z where y = 1, z where y = 0
-    loss = np.logaddexp(0.0, z, out=z)
+    with np.errstate(under="ignore"):
+        loss = np.logaddexp(0.0, z, out=z)
     m = X.shape[0]
     return float(loss.mean() + lam / (2 * m) * np.dot(w, w))
 
@@ -215,21 +219,26 @@ def logistic_gradient(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float,
     lam = _lambda(lambda_)
     X, y_arr, w, b = _model_inputs(X, y, w, b, "binary")
     m = X.shape[0]
-    r = _logits(X, w, b)
-    # r = sigmoid(r) - y, in place: e = exp(-|z|); sigmoid = 1/(1+e) for z >= 0, e/(1+e) else.
-    negative = r < 0
-    np.abs(r, out=r)
-    np.negative(r, out=r)
-    np.exp(r, out=r)
-    denominator = r + 1.0
-    np.copyto(r, 1.0, where=~negative)
-    r /= denominator
-    r -= y_arr
-    dj_dw = X.T @ r
+    # r = sigmoid(z) - y = 1 / (1 + exp(-z)) - y, in place on the one m-vector. exp(-z)
+    # overflows to inf for z < -709, and 1 / (1 + inf) = 0 is then sigmoid(z) rounded
+    # correctly, so that overflow is silenced rather than avoided (avoiding it costs passes).
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):  # NaN/inf: see below
+        r = X @ -w
+        r -= b
+        np.exp(r, out=r)
+        r += 1.0
+        np.divide(1.0, r, out=r)
+        r -= y_arr
+        dj_dw = X.T @ r
+        dj_db = float(r.mean())
+    # A NaN or inf anywhere in X reaches the result (inf * 0 is NaN): X is scanned only then.
+    if not (np.isfinite(dj_dw).all() and np.isfinite(dj_db)):
+        _logits(X, w, b)  # raises with the rows at fault
+        raise ValueError("X @ w + b overflowed: the inputs are too large for float64")
     dj_dw /= m
     if lam:
         dj_dw += (lam / m) * w
-    return dj_dw, float(r.mean())
+    return dj_dw, dj_db
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,7 +319,8 @@ def sigmoid_squared_error_gradient(X: ArrayLike, y: ArrayLike, w: ArrayLike,
     X, y_arr, w, b = _model_inputs(X, y, w, b, "unit")
     m = X.shape[0]
     f = np.asarray(sigmoid(_logits(X, w, b)))
-    dz = (f - y_arr) * f * (1.0 - f)
+    with np.errstate(under="ignore"):
+        dz = (f - y_arr) * f * (1.0 - f)
     return (X.T @ dz) / m, float(dz.mean())
 
 
@@ -329,8 +339,9 @@ def softmax(Z: ArrayLike, axis: int = -1) -> Array:
     """
     Z_arr = _finite_array("Z", Z)
     shifted = Z_arr - Z_arr.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+    with np.errstate(under="ignore"):
+        e = np.exp(shifted)
+        return e / e.sum(axis=axis, keepdims=True)
 
 
 def _one_hot_targets(Z: Array, Y: ArrayLike) -> Array:
@@ -374,7 +385,8 @@ def softmax_cross_entropy(Z: ArrayLike, Y: ArrayLike) -> float:
     Z_arr = _finite_array("Z", Z)
     target = _one_hot_targets(Z_arr, Y)
     shifted = Z_arr - Z_arr.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    with np.errstate(under="ignore"):
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return float(-(target * log_p).sum() / Z_arr.shape[0])
 
 
