@@ -737,3 +737,11 @@ def test_every_step_reports_method_points_and_time() -> None:
     compared = [s for s in result.steps if s.status != "start"]
     assert all(s.points > 0 and s.digits == 50 and s.seconds > 0 for s in compared)
     assert all(s.method for s in result.steps)
+
+
+def test_ambiguous_function_argument_is_not_a_mismatch() -> None:
+    text = block(
+        symbols="u: positive",
+        chains=chain("c", (r"\ln 2u", "log(2*u)"), (r"= \ln 2 + \ln u", "log(2) + log(u)")),
+    )
+    assert [s.display for s in decide(text).steps] == ["matched", "matched"]

@@ -145,3 +145,9 @@ def test_unsupported_notation_is_reported_with_a_reason(tex: str) -> None:
 )
 def test_displayed_part_is_what_follows_the_last_top_level_equals(tex: str, shown: str) -> None:
     assert displayed_part(tex) == shown
+
+
+def test_greedy_reading_lets_an_undelimited_argument_run_to_the_end_of_the_product() -> None:
+    assert tex_to_sympy(r"\ln 2a", NAMES) == 2 * sp.log(2) / 2 * a  # ln(2) a
+    assert tex_to_sympy(r"\ln 2a", NAMES, greedy=True) == sp.log(2 * a)
+    assert tex_to_sympy(r"\ln(2) a", NAMES, greedy=True) == sp.log(2) * a

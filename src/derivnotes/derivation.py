@@ -851,18 +851,31 @@ def _check_display(
     if parsed == step.value:
         return "matched", None
     outcome = comparer.compare(step.value, parsed, budget=DISPLAY_POINTS, salt=salt)
+    if outcome.status == "refuted":
+        # \ln 2x may mean ln(2)x or ln(2x): a display is wrong only if no usual reading fits
+        try:
+            greedy = tex_to_sympy(shown, names, greedy=True)
+        except Exception:  # the first reading stands
+            greedy = parsed
+        if greedy != parsed and isinstance(greedy, sp.Expr):
+            other = comparer.compare(step.value, greedy, budget=DISPLAY_POINTS, salt=salt)
+            if other.status == "agree":
+                return "matched", None
     if outcome.status == "agree":
         return "matched", None
+    read = _short(sp.sstr(parsed))
     if outcome.status == "error":
-        return "unparsed", (
-            f"the display (read as {parsed}) could not be evaluated: {outcome.message}"
-        )
+        return "unparsed", f"the display (read as {read}) could not be evaluated: {outcome.message}"
     point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
     expr_value, shown_value = outcome.values or ("?", "?")
     return "mismatch", (
-        f"the display reads as {sp.sstr(parsed)}; at {point} it is {shown_value} "
-        f"but expr is {expr_value}"
+        f"the display reads as {read}; at {point} it is {shown_value} but expr is {expr_value}"
     )
+
+
+def _short(text: str, limit: int = 240) -> str:
+    """*text*, cut to *limit* characters for messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _decide(

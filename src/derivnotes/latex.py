@@ -157,6 +157,7 @@ class _Names:
 
     values: Mapping[str, object]  # name -> sympy object (Symbol, IndexedBase, expr, Lambda)
     functions: set[str]  # names that are applied with parentheses
+    greedy: bool = False  # \ln a b means ln(ab) rather than ln(a) b
 
     def lookup(self, name: str) -> object | None:
         for candidate in (name, f"{name}_", name.replace("\\", "")):
@@ -394,7 +395,14 @@ class _Reader:
         return value**power if power is not None else value
 
     def function_argument(self) -> sp.Expr:
-        """The argument of \\ln, \\exp, ...: a delimited group, or the next factor."""
+        """The argument of \\ln, \\exp, ...: a delimited group, or the next factor.
+
+        In the greedy reading an undelimited argument runs to the end of the product
+        (``\\ln 2x`` is ``ln(2x)``), the other common way to read such TeX.
+        """
+        tok = self.peek()
+        if self.names.greedy and tok not in OPEN and tok != r"\left":
+            return self.term()
         return self.factor()
 
     def fraction(self) -> sp.Expr:
@@ -432,7 +440,7 @@ class _Reader:
         if not isinstance(variable, (sp.Symbol, sp.Indexed)):
             raise TexUnsupported("a derivative with respect to something that is not a variable")
         if len(num) == 1:  # operator form: \frac{d}{dz} f(z)
-            target = self.factor()
+            target = self.term() if self.names.greedy else self.factor()
         else:
             target = _Reader(num[1:], self.names).parse()
         return sp.Derivative(target, variable)
@@ -533,8 +541,10 @@ class _Reader:
             if group[-1] != ")":
                 raise TexUnsupported(f"'{name}^{{...}}' must be written {name}^{{(i)}}")
             return value(_Reader(group[1:-1], self.names).parse())  # type: ignore[operator]
-        if name in self.names.functions and self.peek() == "_" and not isinstance(
-            value, sp.IndexedBase
+        if (
+            name in self.names.functions
+            and self.peek() == "_"
+            and not isinstance(value, sp.IndexedBase)
         ):  # L_i for a function L(r) of the example's index
             sub = self._subscript_tokens()
             return value(*self._index_list(sub))  # type: ignore[operator]
@@ -558,13 +568,20 @@ class _Reader:
 
 
 def tex_to_sympy(
-    tex: str, names: Mapping[str, object], functions: set[str] | None = None
+    tex: str,
+    names: Mapping[str, object],
+    functions: set[str] | None = None,
+    *,
+    greedy: bool = False,
 ) -> sp.Expr:
     r"""Read *tex* (one expression, no ``=``) into sympy using the block's *names*.
 
     *names* maps declared names to sympy objects: symbols, ``IndexedBase`` objects,
     abbreviations (expressions) and functions (``sympy.Lambda``); *functions* lists the names
-    applied with parentheses (by default every ``Lambda`` in *names*).
+    applied with parentheses (by default every ``Lambda`` in *names*). With *greedy*, an
+    undelimited function argument runs to the end of the product (``\ln 2x`` = ``ln(2x)``)
+    instead of being one factor (``ln(2)x``); the checker tries that reading before it calls a
+    display a mismatch.
 
     Examples
     --------
@@ -586,7 +603,7 @@ def tex_to_sympy(
     if "&" in tokens or r"\\" in tokens:
         raise TexUnsupported("alignment marks (& or \\\\) inside one step")
     try:
-        return _Reader(tokens, _Names(values=names, functions=functions)).parse()
+        return _Reader(tokens, _Names(values=names, functions=functions, greedy=greedy)).parse()
     except TexUnsupported:
         raise
     except (TypeError, ValueError, AttributeError, IndexError) as exc:
