@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
@@ -745,3 +746,18 @@ def test_ambiguous_function_argument_is_not_a_mismatch() -> None:
         chains=chain("c", (r"\ln 2u", "log(2*u)"), (r"= \ln 2 + \ln u", "log(2) + log(u)")),
     )
     assert [s.display for s in decide(text).steps] == ["matched", "matched"]
+
+
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ("sigma(z, 1)", "'sigma' takes 1 argument but is given 2"),
+        ("e**(-z)", "exp(...)"),
+        ("2z", "cannot parse"),
+        ("sigma", "without an argument"),
+        ("z + 'a'", "not a number"),
+    ],
+)
+def test_expr_mistakes_get_a_precise_message(expr: str, words: str) -> None:
+    with pytest.raises(DerivationError, match=re.escape(words)):
+        parse_derivation(GOOD.replace("expr: sigma(-z)", f"expr: {expr}"))

@@ -282,10 +282,16 @@ class StepResult:
 
     @property
     def ok(self) -> bool:
-        """Whether this step lets the build pass."""
+        """Whether this step lets the build pass.
+
+        A step marked ``wrong: true`` passes only when refuted; any step fails when its display
+        disagrees with its expr (the page would show something other than what was checked).
+        """
+        if self.display == "mismatch":
+            return False
         if self.wrong:
             return self.status == "refuted"
-        return self.status in ("start", "proved", "numeric") and self.display != "mismatch"
+        return self.status in ("start", "proved", "numeric")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -665,11 +671,11 @@ class _Parser:
         objects = self.scope.objects
         kinds = self.scope.kinds
         bound: set[str] = set()
-        called: set[int] = set()
+        called: dict[int, int] = {}  # id of a called name -> number of arguments
         subscripted: set[int] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                called.add(id(node.func))
+                called[id(node.func)] = len(node.args)
                 if node.func.id in _BINDERS and node.func.id not in objects:
                     for arg in node.args[1:]:
                         if (
@@ -739,6 +745,15 @@ class _Parser:
                         f"for a product write {name}*(...)",
                         line,
                     )
+                if kind == "function" and is_call:
+                    wanted = len(objects[name].variables)
+                    given = called[id(node)]
+                    if given != wanted:
+                        raise self.error(
+                            f"{where}: '{name}' takes {wanted} argument"
+                            f"{'s' if wanted != 1 else ''} but is given {given}",
+                            line,
+                        )
                 if kind == "function" and not is_call:
                     raise self.error(
                         f"{where}: the function '{name}' is used without an argument; write "
@@ -774,6 +789,8 @@ class _Parser:
             candidates = [*objects, *extra, *FUNCTIONS, *CONSTANTS]
             close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
+            if name == "e":
+                hint = " (for Euler's number write exp(...) or E)"
             raise self.error(
                 f"{where}: expr uses undeclared name '{name}' — declare it under symbols or "
                 f"define{hint}",
