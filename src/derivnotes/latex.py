@@ -502,8 +502,9 @@ class _Reader:
         for _ in range(2):
             if self.peek() == "_" and name not in self.names.functions:
                 sub = self._subscript_tokens()
-                joined = name + "".join(sub)
-                underscored = name + "_" + "".join(sub)
+                sub_name = re.sub(r"\\(?:text|mathrm|operatorname)|[{}\s]", "", "".join(sub))
+                joined = name + sub_name  # J_{\text{reg}} may name J_reg or Jreg
+                underscored = name + "_" + sub_name
                 if isinstance(value, sp.IndexedBase):
                     indices.extend(self._index_list(sub))
                 elif self.names.lookup(underscored) is not None:

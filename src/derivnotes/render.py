@@ -198,7 +198,7 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
             f"<td>{html.escape(step.chain)}</td><td>{step.number}</td>"
             f"<td>{html.escape(_verdict(step))}</td>"
             f"<td>{html.escape(step.method or '')}</td>"
-            f"<td>{html.escape(_display_note(step))}</td>"
+            f"<td><code>{html.escape(_display_note(step))}</code></td>"
             f"<td>{step.seconds * 1000:.1f} ms</td>"
             "</tr>"
         )
