@@ -242,6 +242,12 @@ CORRECT = {
             (r"= -u v s - \ln\left(1 + e^{-u v s}\right)", "-u*v*s - log(1 + exp(-u*v*s))"),
         ),
     ),
+    "exp-of-a-huge-argument": block(
+        # 1 + exp(-uvs) == 1 even at 150 digits when uvs is in the thousands: the checker
+        # raises the precision to what the exponent needs before calling it a difference
+        symbols="u, v, s: positive",
+        chains=chain("c", ("", "(1 + exp(-u*v*s))**2 - 1"), ("", "2*exp(-u*v*s) + exp(-2*u*v*s)")),
+    ),
     "large-arguments": block(
         symbols="z: (20, 60)",
         chains=chain(

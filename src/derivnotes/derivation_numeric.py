@@ -34,6 +34,7 @@ __all__ = ["DIGITS", "SIZE_VALUES", "NumericComparer", "NumericError", "Outcome"
 
 DIGITS = 50  # significant digits of the first evaluation
 HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
+MAX_DIGITS = 3000  # points needing more (exp of huge arguments) are never counterexamples
 SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
 MAX_CONFIGS = 12  # size/index combinations per comparison
 MAX_DISCRETE = 64  # finite-set combinations sampled exhaustively up to this many
@@ -226,7 +227,22 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
             "order": "none",
         }
     )
-    return sp.lambdify(args, body, modules=[functions, "mpmath"], dummify=False, printer=printer)
+    namespace = {**functions, "exp": _tracked_exp}
+    return sp.lambdify(args, body, modules=[namespace, "mpmath"], dummify=False, printer=printer)
+
+
+_LARGEST_EXPONENT = [0.0]  # the largest |x| of exp(x) met during the current evaluation
+
+
+def _tracked_exp(x: object) -> object:
+    """mpmath's exp, remembering how large an argument was met (see :meth:`_Compiled.digits`)."""
+    try:
+        size = abs(float(mpmath.re(x)))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        size = 0.0
+    if size > _LARGEST_EXPONENT[0]:
+        _LARGEST_EXPONENT[0] = size
+    return mpmath.exp(x)
 
 
 def _replace_outer(expr: sp.Basic, replace: Callable[[sp.Derivative], sp.Expr]) -> sp.Basic:
@@ -273,11 +289,13 @@ class _Compiled:
         except Exception as exc:
             raise NumericError(f"cannot evaluate {expr}: {exc}") from exc
         self.cache: dict[tuple[int, tuple[str, ...]], object] = {}
+        self.exponents: dict[tuple[str, ...], float] = {}
 
     def __call__(self, point: Point, dps: int) -> mpmath.mpf | _NotReal | None:
         key = (dps, tuple(point[v] for v in self.variables))
         if key in self.cache:
             return self.cache[key]
+        _LARGEST_EXPONENT[0] = 0.0
         with mpmath.workdps(dps):
             try:
                 raw = self.function(*(_to_mpf(x) for x in key[1]))
@@ -286,7 +304,14 @@ class _Compiled:
             else:
                 value = _real(raw)
         self.cache[key] = value
+        self.exponents[key[1]] = max(self.exponents.get(key[1], 0.0), _LARGEST_EXPONENT[0])
         return value
+
+    def digits(self, point: Point) -> int:
+        """Digits needed so that ``1 + exp(-x)`` keeps ``exp(-x)`` for the largest x met at
+        *point* (0 when nothing large was met)."""
+        largest = self.exponents.get(tuple(point[v] for v in self.variables), 0.0)
+        return int(largest / math.log(10)) + 60
 
 
 def expand_finite(expr: sp.Basic) -> sp.Basic:
@@ -547,6 +572,13 @@ class NumericComparer:
         """
         va, vb = fa(point, self.digits), fb(point, self.digits)
         ha, hb = fa(point, HIGH_DIGITS), fb(point, HIGH_DIGITS)
+        needed = max(fa.digits(point), fb.digits(point))
+        if needed > HIGH_DIGITS:
+            # exp of a large argument: 1 + exp(-x) == 1 at 150 digits; decide where it is not
+            if needed > MAX_DIGITS:
+                return False  # too extreme to decide at this point
+            va, vb = ha, hb
+            ha, hb = fa(point, needed), fb(point, needed)
         if _number(ha) and _number(hb):
             if _agree(ha, hb, self.high_tol):
                 return False
