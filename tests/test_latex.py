@@ -113,7 +113,7 @@ def test_subscript_on_a_plain_symbol_is_a_label() -> None:
 
 
 UNSUPPORTED = {
-    "prime": r"\sigma'(z)",
+    "prime-on-a-non-function": r"a'",
     "undeclared-name": r"q + 1",
     "function-without-argument": r"\sigma",
     "indexed-without-subscript": r"w",
@@ -151,3 +151,19 @@ def test_greedy_reading_lets_an_undelimited_argument_run_to_the_end_of_the_produ
     assert tex_to_sympy(r"\ln 2a", NAMES) == 2 * sp.log(2) / 2 * a  # ln(2) a
     assert tex_to_sympy(r"\ln 2a", NAMES, greedy=True) == sp.log(2 * a)
     assert tex_to_sympy(r"\ln(2) a", NAMES, greedy=True) == sp.log(2) * a
+
+
+def test_primes_on_a_declared_function_are_its_derivatives() -> None:
+    first = tex_to_sympy(r"\sigma'(z)", NAMES)
+    assert sp.simplify(first - sigma(z) * (1 - sigma(z))) == 0
+    second = tex_to_sympy(r"\sigma''(z)", NAMES)
+    assert sp.simplify(second - sp.diff(sigma(z), z, 2)) == 0
+    assert sp.simplify(tex_to_sympy(r"\sigma^{\prime}(z)", NAMES) - first) == 0
+
+
+@pytest.mark.parametrize(
+    "command", [r"\nabla_w J", r"\hat{y}", r"x_1 + \dots + x_n", r"a \approx b"]
+)
+def test_recognised_but_unread_notation_says_why(command: str) -> None:
+    with pytest.raises(TexUnsupported, match=r"not read|not an equality"):
+        tex_to_sympy(command, NAMES)

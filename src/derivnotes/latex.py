@@ -110,6 +110,38 @@ FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
     "cosh": sp.cosh,
     "arctan": sp.atan,
 }
+# Notation that is recognised but not read: the display is reported as not cross-checked.
+UNSUPPORTED = {
+    "nabla": "gradients as vectors are not read; show a component, e.g. \\partial J/\\partial w_j",
+    "hat": "accents are not read; declare and write a plain name (e.g. y_hat as \\text{y_hat})",
+    "bar": "accents are not read",
+    "tilde": "accents are not read",
+    "dot": "accents are not read",
+    "approx": "an approximation is not an equality",
+    "le": "inequalities are not read",
+    "leq": "inequalities are not read",
+    "ge": "inequalities are not read",
+    "geq": "inequalities are not read",
+    "neq": "inequalities are not read",
+    "dots": "ellipses (x_1 + \\dots + x_n) are not read; write a \\sum",
+    "ldots": "ellipses are not read; write a \\sum",
+    "cdots": "ellipses are not read; write a \\sum",
+    "int": "integrals are not read",
+    "lim": "limits are not read",
+    "max": "max is not read",
+    "min": "min is not read",
+    "prod": "products \\prod are not read",
+    "top": "transposes (matrix notation) are not read; write the sums",
+    "intercal": "transposes (matrix notation) are not read; write the sums",
+    "prime": "a prime is read only right after a declared function, as in \\sigma'(z)",
+    "mid": "conditional notation is not read",
+    "vert": "absolute values are not read",
+    "lvert": "absolute values are not read",
+    "in": "set membership is not read",
+    "to": "limits and arrows are not read",
+    "rightarrow": "arrows are not read",
+    "Rightarrow": "arrows are not read",
+}
 NAME_WRAPPERS = {"text", "mathrm", "operatorname", "mathit", "textrm", "mathsf"}
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrace": r"\rbrace", r"\lbrack": r"\rbrack"}
 
@@ -377,6 +409,8 @@ class _Reader:
             return sp.pi
         if name == "partial":
             raise TexUnsupported("a \\partial outside a Leibniz fraction")
+        if name in UNSUPPORTED:
+            raise TexUnsupported(f"{tok}: {UNSUPPORTED[name]}")
         raise TexUnsupported(f"unknown command '{tok}'")
 
     def function(self, name: str) -> sp.Expr:
@@ -549,10 +583,37 @@ class _Reader:
         ):  # L_i for a function L(r) of the example's index
             sub = self._subscript_tokens()
             return value(*self._index_list(sub))  # type: ignore[operator]
+        if name in self.names.functions and self.peek() in ("'", "^"):
+            primes = self._primes()
+            if primes:  # \sigma'(z), \sigma''(z): derivatives of a one-variable function
+                if not isinstance(value, sp.Lambda) or len(value.variables) != 1:
+                    raise TexUnsupported(
+                        f"a prime on '{name}', which is not a one-variable function"
+                    )
+                (var,) = value.variables
+                derivative = sp.Lambda(var, sp.diff(value.expr, var, primes))
+                args = self._call_arguments()
+                if len(args) != 1:
+                    raise TexUnsupported(f"'{name}' takes one argument")
+                return derivative(*args)
         if name in self.names.functions and self.peek() in ("(", r"\left"):
             args = self._call_arguments()
             return value(*args)  # type: ignore[operator]
         return self._name_value(name)
+
+    def _primes(self) -> int:
+        """How many primes follow (``'``, ``''``, ``^{\\prime}``); none are consumed if 0."""
+        count = 0
+        while self.peek() == "'":
+            self.take()
+            count += 1
+        if count == 0 and self.peek() == "^" and self.peek(1) == "{" and self.peek(2) == r"\prime":
+            self.take("^")
+            group = self.raw_group()
+            if any(tok != r"\prime" for tok in group):
+                raise TexUnsupported("only primes may follow a function name as a superscript")
+            count = len(group)
+        return count
 
     def _call_arguments(self) -> list[sp.Expr]:
         if self.peek() == r"\left":
