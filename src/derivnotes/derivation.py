@@ -77,7 +77,7 @@ __all__ = [
     "parse_derivation",
 ]
 
-CHECKER_VERSION = "1.0.0"
+CHECKER_VERSION = "1.1.0"
 
 PROOF_SECONDS = 0.4  # budget of the symbolic proof attempt per step
 POINTS = 64  # points per step comparison (spread over size configurations)

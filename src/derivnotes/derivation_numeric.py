@@ -228,7 +228,9 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
         }
     )
     namespace = {**functions, "exp": _tracked_exp}
-    return sp.lambdify(args, body, modules=[namespace, "mpmath"], dummify=False, printer=printer)
+    return sp.lambdify(
+        args, body, modules=[namespace, "mpmath"], dummify=False, printer=printer, docstring_limit=0
+    )
 
 
 _LARGEST_EXPONENT = [0.0]  # the largest |x| of exp(x) met during the current evaluation
