@@ -22,6 +22,23 @@ The displayed TeX of every step is read back (:mod:`derivnotes.latex`) and compa
 ``expr`` the same way: ``matched``, ``mismatch`` (fails the build), ``unparsed`` (shown as not
 cross-checked) or ``generated`` (no ``tex`` was given: it was generated from ``expr``).
 
+Conventions
+-----------
+* ``expr`` is sympy/Python syntax: products need ``*``, powers are ``**`` or ``^``; ``log`` and
+  ``ln`` are natural, ``log(x, 10)`` and ``log10(x)`` base 10; ``diff``/``Derivative`` stay
+  unevaluated until sizes are concrete. Every name must be declared (or be one of
+  :data:`FUNCTIONS`, ``pi``, ``E``, ``oo``); a summation variable may be left undeclared.
+* A chain's name stands for its first expression in later chains (``diff(L, w)``).
+* In displays, ``x_j`` is ``x[j]`` when ``x`` is indexed; for a plain declared ``x`` the
+  subscript is a label (``x_j`` reads as ``x``, the one-feature case); a name such as ``w_1``
+  or ``J_{\\text{reg}}`` is looked up as ``w_1``/``w1``/``J_reg`` first. A name declared as a
+  function in ``define`` followed by parentheses is applied (``\\sigma(z)``); any other name
+  followed by parentheses is a product (``a(1-a)``).
+* Numbers: a step is refuted only at a point where the two sides differ at 50 and at 150
+  significant digits by the same amount, or where one side is real and the other is not
+  (complex) at that point and nearby. A side that is singular there (division by zero,
+  overflow) makes the point skipped, never a counterexample.
+
 Examples
 --------
 >>> block = '''
