@@ -31,8 +31,8 @@ Conventions
 * A chain's name stands for its first expression in later chains (``diff(L, w)``).
 * In displays, ``x_j`` is ``x[j]`` when ``x`` is indexed; for a plain declared ``x`` the
   subscript is a label (``x_j`` reads as ``x``, the one-feature case); a name such as ``w_1``
-  or ``J_{\\text{reg}}`` is looked up as ``w_1``/``w1``/``J_reg`` first. A name declared as a
-  function in ``define`` followed by parentheses is applied (``\\sigma(z)``); any other name
+  or ``J_{\text{reg}}`` is looked up as ``w_1``/``w1``/``J_reg`` first. A name declared as a
+  function in ``define`` followed by parentheses is applied (``\sigma(z)``); any other name
   followed by parentheses is a product (``a(1-a)``).
 * Numbers: a step is refuted only at a point where the two sides differ at 50 and at 150
   significant digits by the same amount, or where one side is real and the other is not
