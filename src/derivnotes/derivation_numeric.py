@@ -36,7 +36,7 @@ DIGITS = 50  # significant digits of the first evaluation
 HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
 MAX_DIGITS = 3000  # points needing more (exp of huge arguments) are never counterexamples
 SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
-MAX_CONFIGS = 12  # size/index combinations per comparison
+MAX_CONFIGS = 18  # size/index combinations per comparison
 MAX_DISCRETE = 64  # finite-set combinations sampled exhaustively up to this many
 
 UNDEFINED = None  # the value of an expression where it is singular
@@ -61,6 +61,8 @@ class Outcome:
     values: tuple[str, str] | None = None
     message: str | None = None
     sizes: list[str] = field(default_factory=list)
+    configurations: int = 1  # size/index combinations compared
+    of: int = 1  # size/index combinations there are
 
     def describe(self, digits: int = DIGITS) -> str:
         """``not refuted at 64 points, 50 significant digits[, sizes m, n in {1, 2, 3}]``."""
@@ -69,6 +71,9 @@ class Outcome:
         if self.sizes:
             values = ", ".join(str(v) for v in SIZE_VALUES)
             text += f", sizes {', '.join(self.sizes)} in {{{values}}}"
+        if self.of > 1:
+            every = "every one" if self.configurations == self.of else f"{self.configurations}"
+            text += f" ({every} of {self.of} size/index combinations)"
         if self.skipped:
             text += f" ({self.skipped} sampled points skipped: a side is undefined there)"
         return text
@@ -391,6 +396,7 @@ class NumericComparer:
                 self._plain[obj] = sp.Symbol(obj.name)
         self._unplain = {v: k for k, v in self._plain.items()}
         self._prepared_cache: dict[sp.Basic, sp.Basic] = {}
+        self.last_total = 1
 
     # -- configurations ------------------------------------------------------------------
     def configurations(self, exprs: Iterable[sp.Basic]) -> tuple[list[dict], list[sp.Symbol]]:
@@ -406,6 +412,7 @@ class NumericComparer:
         size_list = sorted(sizes, key=str)
         combos = list(itertools.product(SIZE_VALUES, repeat=len(size_list)))
         configs: list[dict] = []
+        total = 0
         for combo in combos:
             env = {s: sp.Integer(v) for s, v in zip(size_list, combo, strict=True)}
             ranges = []
@@ -420,11 +427,13 @@ class NumericComparer:
                 ranges.append([sp.Integer(v) for v in range(int(lo), int(hi) + 1)])
             for values in itertools.product(*ranges):
                 configs.append({**env, **dict(zip(indices, values, strict=True))})
+        total = len(configs)
         if len(configs) > MAX_CONFIGS:
             rng = random.Random(self.seed + 17)
             keep = sorted(rng.sample(range(len(configs)), MAX_CONFIGS))
             configs = [configs[n] for n in keep]
         configs.sort(key=lambda c: (sum(int(v) for v in c.values()), str(c)))
+        self.last_total = total
         return configs or [{}], size_list
 
     def _prepared(self, expr: sp.Basic) -> sp.Basic:
@@ -561,7 +570,14 @@ class NumericComparer:
                 ),
                 sizes=[str(s) for s in sizes],
             )
-        return Outcome("agree", points=compared, skipped=skipped, sizes=[str(s) for s in sizes])
+        return Outcome(
+            "agree",
+            points=compared,
+            skipped=skipped,
+            sizes=[str(s) for s in sizes],
+            configurations=len(configs),
+            of=max(self.last_total, len(configs)),
+        )
 
     def _differs(self, fa: _Compiled, fb: _Compiled, point: Point) -> bool:
         """Whether *a* and *b* really differ at *point* (not a rounding artefact).
