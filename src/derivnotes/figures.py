@@ -283,7 +283,7 @@ def finish_svg(raw: str, name: str, alt: str) -> str:
     ...        'style="stroke: #010203"/></g>\\n</svg>\\n')
     >>> print(finish_svg(raw, "demo", "A <demo>"))
     <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
-     version="1.1" class="dn-figure dn-figure-demo" viewBox="0 0 72 36" width="96" height="48"
+     version="1.1" class="dn-figure-svg dn-figure-demo" viewBox="0 0 72 36" width="96" height="48"
      role="img" aria-label="A &lt;demo&gt;"
      style="max-width:100%;height:auto;font-family:var(--md-text-font-family,
      sans-serif);stroke-linejoin:round;stroke-linecap:butt"><title>A &lt;demo&gt;</title><g><path
@@ -328,7 +328,7 @@ def finish_svg(raw: str, name: str, alt: str) -> str:
     label = html.escape(alt, quote=True)
     head = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'version="1.1" class="dn-figure dn-figure-{name}" viewBox="{viewbox}" '
+        f'version="1.1" class="dn-figure-svg dn-figure-{name}" viewBox="{viewbox}" '
         f'width="{round(width_pt * 96 / 72)}" height="{round(height_pt * 96 / 72)}" '
         f'role="img" aria-label="{label}" style="{_ROOT_STYLE}">'
         f"<title>{html.escape(alt, quote=False)}</title>"
