@@ -20,7 +20,7 @@ def test_built_pages_reference_no_other_host(built_site: Path) -> None:
         for needle in (
             "fonts.googleapis",
             "fonts.gstatic",
-            "cdn.jsdelivr",
+            "cdn.jsdelivr", "cdnjs.",
             "unpkg.com",
             "polyfill.io",
         ):

@@ -2,6 +2,7 @@
 // assets/vendor/mathjax (copied from the npm package by `make setup`), never from a CDN.
 window.MathJax = {
   tex: {
+    // Delimiters written by pymdownx.arithmatex (and by the derivnotes plugin for notebooks).
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
     processEscapes: true,
@@ -11,6 +12,7 @@ window.MathJax = {
   },
   options: {
     ignoreHtmlClass: ".*|",
+    // Only math marked up as such, so a dollar sign or backslash in prose is never math.
     processHtmlClass: "arithmatex",
   },
 };

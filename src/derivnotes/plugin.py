@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -20,6 +21,57 @@ from derivnotes.markdown import DEFAULT_CACHE_DIR, PageSource, current_page
 from derivnotes.searchtext import strip_math
 
 log = logging.getLogger("mkdocs.plugins.derivnotes")
+
+# What nbconvert's template puts in every notebook page and the site must not ship: a MathJax 2
+# loader (the site's own MathJax 3 typesets notebooks) and a Mermaid loader that imports from a
+# CDN (the notebooks have no Mermaid diagrams).
+_NBCONVERT_SCRIPTS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r"|<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{"
+    r"\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?<!-- End of mermaid configuration -->",
+    re.DOTALL,
+)
+
+
+_INLINE_OR_DISPLAY = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
+
+
+def mark_notebook_math(html: str) -> str:
+    r"""Wrap ``$...$`` and ``$$...$$`` in notebooks' rendered Markdown cells as arithmatex does.
+
+    The site's MathJax typesets only ``arithmatex`` elements (so a stray dollar sign in prose or
+    code is never taken for math); notebook cells written for Jupyter use dollar delimiters.
+
+    Examples
+    --------
+    >>> print(mark_notebook_math(
+    ...     '<div class="jp-RenderedMarkdown"><p>so $a - y$, <code>$x$</code></p></div>'))
+    <div class="jp-RenderedMarkdown"><p>so <span class="arithmatex">\(a - y\)</span>, <code>$x$</code></p></div>
+    """
+    from bs4 import BeautifulSoup, NavigableString
+
+    soup = BeautifulSoup(html, "html.parser")
+    for cell in soup.select(".jp-RenderedMarkdown, .jp-RenderedLatex"):  # text, LaTeX outputs
+        for text in list(cell.find_all(string=True)):
+            if text.find_parent(["code", "pre", "script", "style"]) or "$" not in text:
+                continue
+            pieces, position = [], 0
+            for match in _INLINE_OR_DISPLAY.finditer(text):
+                pieces.append(NavigableString(text[position : match.start()]))
+                display, inline = match.group(1), match.group(2)
+                if display is not None:
+                    node = soup.new_tag("div", attrs={"class": "arithmatex"})
+                    node.string = f"\\[{display}\\]"
+                else:
+                    node = soup.new_tag("span", attrs={"class": "arithmatex"})
+                    node.string = f"\\({inline}\\)"
+                pieces.append(node)
+                position = match.end()
+            if not pieces:
+                continue
+            pieces.append(NavigableString(text[position:]))
+            text.replace_with(*pieces)
+    return str(soup)
 
 
 class DerivnotesConfig(Config):
@@ -75,6 +127,13 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             current_page.reset(token)
             self._token = None
         return html
+
+    def on_post_page(self, output, page, config):
+        """Notebook pages: drop nbconvert's MathJax 2 and Mermaid loaders (see above) and mark
+        the math of Markdown cells the way arithmatex marks it on the other pages."""
+        if not page.file.src_uri.endswith(".ipynb"):
+            return output
+        return mark_notebook_math(_NBCONVERT_SCRIPTS.sub("", output))
 
     def on_post_build(self, config):
         """Make the math in the search index readable (search results are plain text)."""
