@@ -42,10 +42,12 @@ PAGE_REPORT_JS = r"""
 }
 """
 
+# The site typesets math at build time; MathJax loads in the browser only as a fallback for
+# untypeset math. Wait for it if it did load, so a failure shows as what the reader would see.
 WAIT_FOR_MATHJAX_JS = """
 async () => {
-  if (!window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise) return false;
-  await window.MathJax.startup.promise;
+  const mj = window.MathJax;
+  if (mj && mj.startup && mj.startup.promise) await mj.startup.promise;
   return true;
 }
 """
@@ -59,6 +61,7 @@ class Visit:
     base: str
     console_errors: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
 
     def report(self) -> dict:
@@ -75,6 +78,7 @@ def visit(browser, site_server) -> Iterator[Visit]:
     origin = urlsplit(site_server).netloc
 
     def on_request(request) -> None:
+        v.requests.append(request.url)
         parts = urlsplit(request.url)
         if parts.scheme in ("data", "blob"):
             return
@@ -114,6 +118,8 @@ def test_page_math_is_typeset_without_errors_or_foreign_requests(visit: Visit, u
     visit.page.goto(visit.base + url, wait_until="load")
     report = visit.report()
     assert_page_is_clean(visit, report, f"/{url}")
+    typesetters = [u for u in visit.requests if u.endswith("tex-chtml.js")]
+    assert typesetters == [], f"/{url}: math was not typeset at build time: {typesetters}"
 
 
 def test_home_page_has_math(visit: Visit) -> None:

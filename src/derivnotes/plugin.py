@@ -15,10 +15,12 @@ from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from derivnotes.markdown import DEFAULT_CACHE_DIR, PageSource, current_page
 from derivnotes.searchtext import strip_math
+from derivnotes.typeset import STYLESHEET, Typesetter, TypesetError
 
 log = logging.getLogger("mkdocs.plugins.derivnotes")
 
@@ -77,6 +79,8 @@ def mark_notebook_math(html: str) -> str:
 class DerivnotesConfig(Config):
     cache = config_options.Type(bool, default=True)
     cache_dir = config_options.Type(str, default=DEFAULT_CACHE_DIR)
+    #: Typeset math at build time (MathJax in Node); off, the browser loads MathJax instead.
+    typeset_math = config_options.Type(bool, default=True)
 
 
 def body_line_offset(source: str, body: str) -> int:
@@ -99,6 +103,7 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         root = Path(config.config_file_path).resolve().parent
         self._root = root
         self._cache_dir = str(root / self.config.cache_dir) if self.config.cache else None
+        self._typesetter = Typesetter(self._cache_dir) if self.config.typeset_math else None
         return config
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -131,12 +136,34 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
     def on_post_page(self, output, page, config):
         """Notebook pages: drop nbconvert's MathJax 2 and Mermaid loaders (see above) and mark
         the math of Markdown cells the way arithmatex marks it on the other pages."""
-        if not page.file.src_uri.endswith(".ipynb"):
-            return output
-        return mark_notebook_math(_NBCONVERT_SCRIPTS.sub("", output))
+        if page.file.src_uri.endswith(".ipynb"):
+            output = mark_notebook_math(_NBCONVERT_SCRIPTS.sub("", output))
+        if self._typesetter is not None:
+            try:
+                output = self._typesetter.page(output, page.file.src_uri)
+            except TypesetError as exc:
+                raise PluginError(f"math typesetting failed:\n{exc}") from exc
+        return output
+
+    def on_build_error(self, error):
+        if self._typesetter is not None:
+            self._typesetter.close()
 
     def on_post_build(self, config):
-        """Make the math in the search index readable (search results are plain text)."""
+        """Write the stylesheet of the typeset math; make the search index's math readable."""
+        if self._typesetter is not None:
+            try:
+                css = self._typesetter.stylesheet()
+            except TypesetError as exc:
+                raise PluginError(f"math typesetting failed:\n{exc}") from exc
+            finally:
+                self._typesetter.close()
+            target = Path(config.site_dir) / STYLESHEET
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
+            self._typesetter.save()
+            # The next build (mkdocs serve) starts from this one's cache, not its process.
+            self._typesetter = Typesetter(self._cache_dir)
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():
             return

@@ -1,0 +1,183 @@
+"""Math typeset at build time: pages ship finished math, no typesetting script in the browser.
+
+Every ``arithmatex`` element of a page (``<span class="arithmatex">\\(...\\)</span>`` and
+``<div class="arithmatex">\\[...\\]</div>``, as pymdownx.arithmatex, the derivation renderer and
+the notebook math marker write them) is handed to MathJax 3 running in Node (npm
+``mathjax-full``, :file:`typeset.cjs`) and replaced by its CHTML output with assistive MathML
+for screen readers. One stylesheet for all the math of the site, whose fonts are served from
+the site, is written at the end of the build.
+
+Rendered formulas are cached by content hash (formula, display mode, MathJax version) in one
+JSON file, and the stylesheet by the hash of the whole set of formulas, so a rebuild that
+changes no math starts no Node process at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SCRIPT = Path(__file__).with_name("typeset.cjs")
+#: Part of every cache key: bump with the npm mathjax-full pin or typeset.cjs's options.
+MATHJAX_VERSION = "mathjax-full 3.2.2 chtml adaptive v1"
+STYLESHEET = "assets/derivnotes/mathjax.css"
+
+_MATH = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.DOTALL)
+
+
+class TypesetError(Exception):
+    """MathJax could not typeset a formula, or Node/MathJax is not available."""
+
+
+def _key(tex: str, display: bool) -> str:
+    return hashlib.sha256(f"{MATHJAX_VERSION}\0{int(display)}\0{tex}".encode()).hexdigest()
+
+
+def split_delimiters(text: str) -> tuple[str, bool] | None:
+    r"""The TeX inside ``\(...\)`` or ``\[...\]`` and whether it is a display; None otherwise.
+
+    Examples
+    --------
+    >>> split_delimiters(r"\(x^2\)"), split_delimiters("\\[\n a \\\\ b\n\\]")
+    (('x^2', False), ('a \\\\ b', True))
+    >>> split_delimiters("plain") is None
+    True
+    """
+    text = text.strip()
+    if text.startswith(r"\(") and text.endswith(r"\)"):
+        return text[2:-2].strip(), False
+    if text.startswith(r"\[") and text.endswith(r"\]"):
+        return text[2:-2].strip(), True
+    return None
+
+
+class Typesetter:
+    """Typesets the pages of one build; call :meth:`page` per page, then :meth:`stylesheet`."""
+
+    def __init__(self, cache_dir: str | os.PathLike[str] | None, node: str | None = None) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.node = node or shutil.which("node")
+        self._process: subprocess.Popen[str] | None = None
+        self._seen_by_process: set[str] = set()
+        self._next_id = 0
+        self.formulas: dict[str, tuple[str, bool]] = {}  # every formula of this build
+        self.rendered: dict[str, str] = self._load()
+        self._dirty = False
+
+    # -- cache ---------------------------------------------------------------------------------
+    def _cache_file(self) -> Path | None:
+        return self.cache_dir / "mathjax.json" if self.cache_dir else None
+
+    def _load(self) -> dict[str, str]:
+        path = self._cache_file()
+        if path is None or not path.is_file():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save(self) -> None:
+        """Write the formula cache (only what this build used, so it does not grow forever)."""
+        path = self._cache_file()
+        if path is None or not self._dirty:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        used = {key: self.rendered[key] for key in self.formulas if key in self.rendered}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(used, handle, sort_keys=True)
+        os.replace(tmp, path)
+
+    # -- the Node process ------------------------------------------------------------------------
+    def _ask(self, request: dict) -> dict:
+        if self._process is None:
+            if not self.node:
+                raise TypesetError("math is typeset at build time with Node.js, which is not "
+                                   "installed: install Debian's nodejs and run `make setup`")
+            self._process = subprocess.Popen(
+                [self.node, str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                cwd=Path(__file__).resolve().parents[2],  # where node_modules/ is
+            )
+        assert self._process.stdin and self._process.stdout
+        self._process.stdin.write(json.dumps(request) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            error = self._process.stderr.read() if self._process.stderr else ""
+            raise TypesetError(f"MathJax (Node) stopped: {error.strip()[-800:]} — run "
+                               "`make setup` so that node_modules/mathjax-full is installed")
+        return json.loads(line)
+
+    def _convert(self, key: str, tex: str, display: bool) -> str:
+        self._next_id += 1
+        answer = self._ask({"id": self._next_id, "tex": tex, "display": display})
+        self._seen_by_process.add(key)
+        if "error" in answer:
+            raise TypesetError(answer["error"])
+        return answer["html"]
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.stdin:
+                self._process.stdin.close()
+            self._process.wait(timeout=30)
+            self._process = None
+
+    # -- pages -----------------------------------------------------------------------------------
+    def render(self, tex: str, display: bool) -> str:
+        """The CHTML (with assistive MathML) of one formula."""
+        key = _key(tex, display)
+        self.formulas[key] = (tex, display)
+        if key not in self.rendered:
+            self.rendered[key] = self._convert(key, tex, display)
+            self._dirty = True
+        return self.rendered[key]
+
+    def page(self, html: str, where: str) -> str:
+        """*html* with every arithmatex element's TeX replaced by typeset math."""
+        errors: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            tag, inner = match.group(1), match.group(2)
+            found = split_delimiters(html_lib.unescape(inner))
+            if found is None:
+                return match.group(0)
+            tex, display = found
+            try:
+                rendered = self.render(tex, display)
+            except TypesetError as exc:
+                errors.append(f"{where}: cannot typeset {tex[:200]!r}: {exc}")
+                return match.group(0)
+            return f'<{tag} class="arithmatex">{rendered}</{tag}>'
+
+        out = _MATH.sub(replace, html)
+        if errors:
+            raise TypesetError("\n".join(errors))
+        return out
+
+    def stylesheet(self) -> str:
+        """The CSS for every formula typeset in this build (fonts relative to assets/derivnotes)."""
+        set_key = hashlib.sha256("\n".join(sorted(self.formulas)).encode()).hexdigest()
+        cached = self.cache_dir / "mathjax-css" / f"{set_key}.css" if self.cache_dir else None
+        if cached is not None and cached.is_file():
+            return cached.read_text(encoding="utf-8")
+        # MathJax's stylesheet covers the characters it has typeset in this process: show it
+        # the formulas that came from the cache too.
+        for key, (tex, display) in sorted(self.formulas.items()):
+            if key not in self._seen_by_process:
+                self._convert(key, tex, display)
+        css = self._ask({"css": True})["css"] if self.formulas else ""
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(css, encoding="utf-8")
+        return css
