@@ -9,6 +9,7 @@ step; an intended mistake (``wrong: true``) is shown with the checker's countere
 from __future__ import annotations
 
 import html
+import os
 import re
 
 from derivnotes.derivation import DerivationResult, StepResult
@@ -181,11 +182,14 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
         parts.append("</div>")
 
     total_ms = sum(step.seconds for step in result.steps) * 1000
+    # A reproducible build (SOURCE_DATE_EPOCH set) must not depend on how fast the machine was.
+    timed = not os.environ.get("SOURCE_DATE_EPOCH")
+    when = f"in {total_ms:.0f} ms " if timed else ""
     parts.append('<details class="dn-how"><summary>How this was checked</summary>')
     parts.append(
         f"<p>Block <code>{html.escape(result.id)}</code>: every step was compared with the step "
         f"before it by the derivnotes checker (version {html.escape(result.checker_version)}) "
-        f"in {total_ms:.0f} ms when this site was built.</p>"
+        f"{when}when this site was built.</p>"
     )
     parts.append(
         '<table><thead><tr><th scope="col">Chain</th><th scope="col">Step</th>'
@@ -199,7 +203,7 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
             f"<td>{html.escape(_verdict(step))}</td>"
             f"<td>{html.escape(step.method or '')}</td>"
             f"<td><code>{html.escape(_display_note(step))}</code></td>"
-            f"<td>{step.seconds * 1000:.1f} ms</td>"
+            f"<td>{f'{step.seconds * 1000:.1f} ms' if timed else 'not recorded'}</td>"
             "</tr>"
         )
     parts.append("</tbody></table></details></div>")
