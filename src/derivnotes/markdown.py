@@ -97,6 +97,8 @@ class DerivationPreprocessor(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
+        if not self.extension.getConfig("enabled"):
+            return lines
         page = current_page.get()
         file = page.file if page else self.extension.getConfig("file") or "<page>"
         offset = page.line_offset if page else 0
@@ -145,6 +147,7 @@ class DerivnotesExtension(Extension):
         self.config = {
             "cache_dir": [DEFAULT_CACHE_DIR, "Folder for cached decisions; '' for none."],
             "file": ["", "Name used for the source in messages when no builder tells it."],
+            "enabled": [True, "False leaves the fences as plain code (a baseline for benchmarks)."],
         }
         super().__init__(**kwargs)
 
