@@ -767,3 +767,54 @@ def test_ambiguous_function_argument_is_not_a_mismatch() -> None:
 def test_expr_mistakes_get_a_precise_message(expr: str, words: str) -> None:
     with pytest.raises(DerivationError, match=re.escape(words)):
         parse_derivation(GOOD.replace("expr: sigma(-z)", f"expr: {expr}"))
+
+
+# -- no false refutations: an expression against sympy's own rewriting of it ------------------
+def _expressions():
+    import sympy as sp
+    from hypothesis import strategies as st
+
+    x, y = sp.symbols("x y", real=True)
+    u = sp.Symbol("u", positive=True)
+    leaves = st.sampled_from([x, y, u, sp.Integer(2), sp.Rational(1, 3), sp.Integer(-1)])
+
+    def extend(children):
+        return st.one_of(
+            st.tuples(children, children).map(lambda p: p[0] + p[1]),
+            st.tuples(children, children).map(lambda p: p[0] * p[1]),
+            st.tuples(children, children).map(lambda p: p[0] - p[1]),
+            children.map(lambda c: sp.exp(c / 4)),
+            children.map(lambda c: sp.log(1 + sp.exp(c / 3))),
+            children.map(lambda c: 1 / (1 + sp.exp(-c))),
+            children.map(lambda c: c**2),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=6)
+
+
+@pytest.mark.parametrize("rewrite", ["expand", "together", "exp-log"])
+def test_a_rewritten_expression_is_never_refuted(rewrite: str) -> None:
+    import sympy as sp
+    from hypothesis import HealthCheck, given, settings
+
+    from derivnotes.derivation_numeric import NumericComparer
+    from derivnotes.domains import parse_domain
+
+    x, y = sp.symbols("x y", real=True)
+    u = sp.Symbol("u", positive=True)
+    comparer = NumericComparer(
+        {x: parse_domain("real"), y: parse_domain("real"), u: parse_domain("positive")}
+    )
+    transform = {
+        "expand": sp.expand,
+        "together": sp.together,
+        "exp-log": lambda e: sp.expand_log(e.rewrite(sp.exp), force=False),
+    }[rewrite]
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_expressions())
+    def check(expr):
+        outcome = comparer.compare(expr, transform(expr), budget=16)
+        assert outcome.status != "refuted", (expr, outcome.counterexample, outcome.values)
+
+    check()
