@@ -7,10 +7,13 @@ the key: a block that only moved is shifted, not re-checked.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 from derivnotes.derivation import (
@@ -31,6 +34,19 @@ def block_key(text: str) -> str:
     (True, False)
     """
     return hashlib.sha256(f"{CHECKER_VERSION}\0{text}".encode()).hexdigest()
+
+
+@functools.cache
+def exhibit_fingerprint() -> str:
+    """What a figure's or table's output depends on besides its fence: the code that computes
+    and draws it, and the numpy and matplotlib releases."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("exhibits.py", "figures.py", "tables.py", "numerics.py"):
+        digest.update((here / name).read_bytes())
+    for package in ("numpy", "matplotlib"):
+        digest.update(version(package).encode())
+    return digest.hexdigest()
 
 
 class ResultCache:
@@ -85,3 +101,25 @@ class ResultCache:
         result = check_derivation(derivation)
         self.store(key, {"line": line, "result": result.to_dict()})
         return derivation, result
+
+    def exhibit(self, kind: str, body: str, produce: Callable[[], str]) -> str:
+        """The HTML of a figure or table fence, from the cache when its inputs are unchanged."""
+        if self.directory is None:
+            return produce()
+        key = hashlib.sha256(f"{exhibit_fingerprint()}\0{kind}\0{body}".encode()).hexdigest()
+        path = self.directory / "exhibits" / f"{key}.html"
+        try:
+            cached = path.read_text(encoding="utf-8")
+        except OSError:
+            cached = None
+        if cached is not None:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        rendered = produce()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+        os.replace(tmp, path)
+        return rendered

@@ -117,8 +117,12 @@ class DerivationPreprocessor(Preprocessor):
             position = fence.end + 1
             if fence.language in ("figure", "table"):
                 render = render_figure_block if fence.language == "figure" else render_table_block
+                line = offset + fence.start + 1
                 try:
-                    rendered = render(fence.body, file=file, line=offset + fence.start + 1)
+                    rendered = cache.exhibit(
+                        fence.language, fence.body,
+                        lambda: render(fence.body, file=file, line=line),  # noqa: B023
+                    )
                 except ExhibitError as exc:
                     errors.append(str(exc))
                     continue
