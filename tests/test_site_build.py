@@ -31,3 +31,71 @@ def test_mathjax_is_served_by_the_site(built_site: Path) -> None:
     assert (built_site / "assets/vendor/mathjax/tex-chtml.js").is_file()
     fonts = list((built_site / "assets/vendor/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
     assert fonts, "MathJax's fonts are not in the site"
+
+
+def _internal_targets(built_site: Path):
+    """(page, href) for every link of every built page that stays on the site."""
+    from html.parser import HTMLParser
+    from urllib.parse import urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+            self.ids: set[str] = set()
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("id"):
+                self.ids.add(attrs["id"])
+            if tag == "a" and attrs.get("href"):
+                self.hrefs.append(attrs["href"])
+
+    parsed = {}
+    for html in built_site.rglob("*.html"):
+        if "assets" in html.relative_to(built_site).parts:
+            continue
+        parser = Links()
+        parser.feed(html.read_text(encoding="utf-8"))
+        parsed[html] = parser
+    for html, parser in parsed.items():
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            yield html, parts, parsed
+
+
+def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
+    broken = []
+    for html, parts, parsed in _internal_targets(built_site):
+        if html.name == "404.html":
+            continue  # Material's 404 page links with site-absolute URLs
+        target = (html.parent / parts.path).resolve() if parts.path else html
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            broken.append(f"{html.relative_to(built_site)} -> {parts.path}")
+            continue
+        if parts.fragment and target.suffix == ".html" and target in parsed:
+            if parts.fragment not in parsed[target].ids:
+                broken.append(f"{html.relative_to(built_site)} -> {parts.path}#{parts.fragment}")
+    assert broken == []
+
+
+def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT, build_site
+
+    work = tmp_path / "copy"
+    work.mkdir()
+    shutil.copytree(ROOT / "docs", work / "docs")
+    shutil.copytree(ROOT / "overrides", work / "overrides")
+    shutil.copy2(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    page = work / "docs" / "notation.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md#nowhere)\n",
+                    encoding="utf-8")
+    done = build_site(work / "site", "-f", str(work / "mkdocs.yml"))
+    assert done.returncode != 0
+    assert "no-such-page.md" in done.stderr
