@@ -51,6 +51,31 @@ current_page: contextvars.ContextVar[PageSource | None] = contextvars.ContextVar
 DEFAULT_CACHE_DIR = os.path.join(".cache", "derivnotes")
 
 
+def zensical_page(md: Markdown, lines: list[str]) -> PageSource | None:
+    """Under Zensical, which runs no MkDocs plugin: the page's file and where its body starts.
+
+    Zensical registers its rendering context as the preprocessor ``rendering_context`` (its
+    ``page.path`` is relative to ``docs_dir``) and strips the front matter before Markdown sees
+    the page, so the body is the end of the source file. None under any other builder.
+    """
+    if "rendering_context" not in md.preprocessors:
+        return None
+    context = md.preprocessors["rendering_context"]
+    try:
+        root = context.config["root_dir"]
+        path = os.path.join(root, context.config["docs_dir"], context.page.path)
+    except (AttributeError, KeyError, TypeError):
+        return None
+    file = os.path.relpath(path, root)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            source = handle.read().replace("\r\n", "\n").rstrip()
+    except OSError:
+        return PageSource(file=file)
+    body = "\n".join(lines).rstrip()
+    return PageSource(file=file, line_offset=max(source.count("\n") - body.count("\n"), 0))
+
+
 def describe_failure(step: StepResult) -> str:
     """The lines of an error message for one failed step."""
     where = f"{step.chain!r}, step {step.number}"
@@ -99,7 +124,7 @@ class DerivationPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         if not self.extension.getConfig("enabled"):
             return lines
-        page = current_page.get()
+        page = current_page.get() or zensical_page(self.md, lines)
         file = page.file if page else self.extension.getConfig("file") or "<page>"
         offset = page.line_offset if page else 0
         cache_dir = page.cache_dir if page and page.cache_dir else self.extension.cache_dir()
