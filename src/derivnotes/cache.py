@@ -16,13 +16,11 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from derivnotes.derivation import (
-    CHECKER_VERSION,
-    Derivation,
-    DerivationResult,
-    check_derivation,
-    parse_derivation,
-)
+from derivnotes.results import CHECKER_VERSION, DerivationResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from derivnotes.derivation import Derivation
 
 
 def block_key(text: str) -> str:
@@ -79,24 +77,33 @@ class ResultCache:
             json.dump(data, handle)
         os.replace(tmp, path)
 
-    def check(self, text: str, *, file: str, line: int) -> tuple[Derivation, DerivationResult]:
-        """Parse *text* (raises on a malformed block) and decide it, or reuse the cached result."""
-        derivation = parse_derivation(text, file=file, line=line)
+    def check(
+        self, text: str, *, file: str, line: int
+    ) -> tuple[Derivation | None, DerivationResult]:
+        """Decide the block *text*, or reuse the cached decision; raises on a malformed block.
+
+        A cached block is not even parsed (only blocks that parsed are ever cached), so a build
+        or check whose blocks are all cached never imports the checker (nor sympy); the
+        derivation returned is then None.
+        """
         key = block_key(text)
         cached = self.load(key)
         if cached is not None:
             try:
                 result = DerivationResult.from_dict(cached["result"])
+                shift = line - cached["line"]
             except (KeyError, TypeError, ValueError):
                 result = None
             if result is not None:
                 self.hits += 1
-                shift = line - cached["line"]
                 result.file = file
                 result.line = line
                 for step in result.steps:
                     step.line += shift
-                return derivation, result
+                return None, result
+        from derivnotes.derivation import check_derivation, parse_derivation
+
+        derivation = parse_derivation(text, file=file, line=line)
         self.misses += 1
         result = check_derivation(derivation)
         self.store(key, {"line": line, "result": result.to_dict()})

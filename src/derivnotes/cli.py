@@ -16,8 +16,8 @@ from pathlib import Path
 
 from derivnotes.blocks import FenceError, iter_fences
 from derivnotes.cache import ResultCache
-from derivnotes.derivation import DerivationError, DerivationResult
 from derivnotes.markdown import DEFAULT_CACHE_DIR, failure_message
+from derivnotes.results import DerivationError, DerivationResult
 
 EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
 

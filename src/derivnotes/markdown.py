@@ -20,9 +20,9 @@ from markdown.preprocessors import Preprocessor
 
 from derivnotes.blocks import FenceError, iter_fences
 from derivnotes.cache import ResultCache
-from derivnotes.derivation import DerivationError, DerivationResult, StepResult
 from derivnotes.exhibits import ExhibitError, render_figure_block, render_table_block
 from derivnotes.render import counterexample_text, render_result
+from derivnotes.results import DerivationError, DerivationResult, StepResult
 
 try:  # Under MkDocs, a BuildError is reported as a clean message instead of a traceback.
     from mkdocs.exceptions import BuildError as _BuildErrorBase

@@ -12,7 +12,7 @@ import html
 import os
 import re
 
-from derivnotes.derivation import DerivationResult, StepResult
+from derivnotes.results import DerivationResult, StepResult
 
 #: The words each status is shown with (also read by screen readers).
 STATUS_WORDS = {
