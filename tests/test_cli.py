@@ -120,3 +120,19 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 1, done.stderr
+
+
+def test_only_the_edited_block_of_a_page_is_decided_again(tmp_path, capsys) -> None:
+    from derivnotes.cache import ResultCache
+
+    other = GOOD.replace("id: one-minus-sigma", "id: second-block")
+    page = write(tmp_path, GOOD + "\n" + other)
+    cache_dir = tmp_path / "cache"
+    run("check", "--cache-dir", str(cache_dir), str(page), capsys=capsys)
+    edited = GOOD + "\n" + other.replace("symmetry of the sigmoid", "the sigmoid is symmetric")
+    page.write_text(edited, encoding="utf-8")
+    cache = ResultCache(cache_dir)
+    blocks = edited.split("```derivation\n")[1:]
+    for body in blocks:
+        cache.check(body.split("```")[0], file="page.md", line=1)
+    assert (cache.hits, cache.misses) == (1, 1)
