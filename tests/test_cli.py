@@ -132,7 +132,8 @@ def test_only_the_edited_block_of_a_page_is_decided_again(tmp_path, capsys) -> N
     edited = GOOD + "\n" + other.replace("symmetry of the sigmoid", "the sigmoid is symmetric")
     page.write_text(edited, encoding="utf-8")
     cache = ResultCache(cache_dir)
-    blocks = edited.split("```derivation\n")[1:]
-    for body in blocks:
-        cache.check(body.split("```")[0], file="page.md", line=1)
+    from derivnotes.blocks import iter_fences
+
+    for fence in iter_fences(edited.splitlines()):
+        cache.check(fence.body, file="page.md", line=fence.body_line)
     assert (cache.hits, cache.misses) == (1, 1)
