@@ -31,8 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 3
 PAGE = "docs/sigmoid-derivative.md"
 MARK = "why: the two minus signs cancel"
-PLAIN = {"DERIVNOTES_CHECKS": "false", "DERIVNOTES_TYPESET": "false",
-         "DERIVNOTES_EXECUTE_NOTEBOOKS": "false"}
+PLAIN = {
+    "DERIVNOTES_CHECKS": "false",
+    "DERIVNOTES_TYPESET": "false",
+    "DERIVNOTES_EXECUTE_NOTEBOOKS": "false",
+}
 
 
 def build(workdir: Path, extra_env: dict[str, str] | None = None) -> float:
@@ -40,7 +43,11 @@ def build(workdir: Path, extra_env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(workdir / "site")],
-        cwd=workdir, env=env, capture_output=True, text=True, check=False,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
@@ -70,13 +77,19 @@ def main() -> None:
             one_page.append(build(work))
         page.write_text(source, encoding="utf-8")
 
-    med = {name: statistics.median(values) for name, values in
-           (("warm", warm), ("one-page", one_page), ("plain", plain))}
+    med = {
+        name: statistics.median(values)
+        for name, values in (("warm", warm), ("one-page", one_page), ("plain", plain))
+    }
     print(f"cold build: {cold:.1f} s (no caches)")
     for name, values in (("warm", warm), ("one-page", one_page), ("plain", plain)):
-        print(f"{name:9} build: median {med[name]:.2f} s of {', '.join(f'{v:.2f}' for v in values)}")
-    print(f"warm/plain = {med['warm'] / med['plain']:.2f}; "
-          f"one-page/plain = {med['one-page'] / med['plain']:.2f}; cold = {cold:.1f} s")
+        print(
+            f"{name:9} build: median {med[name]:.2f} s of {', '.join(f'{v:.2f}' for v in values)}"
+        )
+    print(
+        f"warm/plain = {med['warm'] / med['plain']:.2f}; "
+        f"one-page/plain = {med['one-page'] / med['plain']:.2f}; cold = {cold:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""derivnotes.numerics: stability, accuracy, validation, and gradients equal to finite differences."""
+"""derivnotes.numerics: stability, accuracy, validation, gradients equal to finite differences."""
 
 from __future__ import annotations
 
@@ -25,8 +25,12 @@ def _numpy_warnings_are_errors():
 
 @pytest.mark.parametrize(
     "func",
-    [nx.sigmoid, nx.log_sigmoid, lambda z: nx.logistic_loss(z, 1),
-     lambda z: nx.logistic_loss(z, 0)],
+    [
+        nx.sigmoid,
+        nx.log_sigmoid,
+        lambda z: nx.logistic_loss(z, 1),
+        lambda z: nx.logistic_loss(z, 0),
+    ],
     ids=["sigmoid", "log_sigmoid", "loss_y1", "loss_y0"],
 )
 def test_no_overflow_nan_or_warning_for_logits_up_to_1e4(func) -> None:
@@ -57,7 +61,9 @@ def test_logistic_loss_is_within_1e12_of_a_high_precision_reference(y: int) -> N
     worst = 0.0
     for value, zi in zip(ours, z, strict=True):
         ref = _reference_loss(float(zi), y)
-        if ref < mpmath.mpf(np.finfo(float).tiny):  # below float64's normal range: not representable
+        if ref < mpmath.mpf(
+            np.finfo(float).tiny
+        ):  # below float64's normal range: not representable
             assert value <= 2 * np.finfo(float).tiny
             continue
         worst = max(worst, float(abs(mpmath.mpf(float(value)) - ref) / ref))
@@ -76,8 +82,10 @@ Y3 = np.array([1, 0, 1])
 W2 = np.array([0.1, -0.2])
 
 
-@pytest.mark.parametrize("func", [nx.logistic_cost, nx.logistic_gradient,
-                                  nx.squared_error_cost, nx.squared_error_gradient])
+@pytest.mark.parametrize(
+    "func",
+    [nx.logistic_cost, nx.logistic_gradient, nx.squared_error_cost, nx.squared_error_gradient],
+)
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
@@ -179,8 +187,9 @@ def test_squared_error_gradient_equals_finite_differences(problem) -> None:
 @given(problems())
 def test_sigmoid_squared_error_gradient_equals_finite_differences(problem) -> None:
     X, y, w, b, _ = problem
-    err = _params_check(nx.sigmoid_squared_error_cost, nx.sigmoid_squared_error_gradient,
-                        X, y, w, b, None)
+    err = _params_check(
+        nx.sigmoid_squared_error_cost, nx.sigmoid_squared_error_gradient, X, y, w, b, None
+    )
     assert err < 1e-6
 
 

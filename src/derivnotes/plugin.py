@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 
 from derivnotes.markdown import DEFAULT_CACHE_DIR, PageSource, current_page
 from derivnotes.searchtext import strip_math
-from derivnotes.typeset import STYLESHEET, Typesetter, TypesetError
+from derivnotes.typeset import STYLESHEET, TypesetError, Typesetter
 
 log = logging.getLogger("mkdocs.plugins.derivnotes")
 
@@ -29,8 +29,10 @@ log = logging.getLogger("mkdocs.plugins.derivnotes")
 # CDN (the notebooks have no Mermaid diagrams).
 _NBCONVERT_SCRIPTS = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
-    r"|<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{"
-    r"\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?<!-- End of mermaid configuration -->",
+    r"|<script type=\"module\">\s*"
+    r"document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{\s*"
+    r"const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid"
+    r".*?<!-- End of mermaid configuration -->",
     re.DOTALL,
 )
 
@@ -46,9 +48,8 @@ def mark_notebook_math(html: str) -> str:
 
     Examples
     --------
-    >>> print(mark_notebook_math(
-    ...     '<div class="jp-RenderedMarkdown"><p>so $a - y$, <code>$x$</code></p></div>'))
-    <div class="jp-RenderedMarkdown"><p>so <span class="arithmatex">\(a - y\)</span>, <code>$x$</code></p></div>
+    >>> print(mark_notebook_math('<p class="jp-RenderedMarkdown">$a$, <code>$x$</code></p>'))
+    <p class="jp-RenderedMarkdown"><span class="arithmatex">\(a\)</span>, <code>$x$</code></p>
     """
     from bs4 import BeautifulSoup, NavigableString
 

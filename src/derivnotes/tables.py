@@ -1,4 +1,4 @@
-"""Tables of numbers computed while the site builds (placed on a page by a ```` ```table ```` fence).
+"""Tables of numbers computed while the site builds (placed on a page by a ``table`` fence).
 
 Each function returns a :class:`Table` whose every cell is formatted from a computed value;
 nothing in a table is typed by hand.
@@ -147,10 +147,10 @@ def render_table(name: str, **params: Any) -> Table:
 
     Examples
     --------
-    >>> render_table("nope")
+    >>> render_table("nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    KeyError: "no table named 'nope'; known: computational-graph, gradient-check, stable-vs-naive-loss"
+    KeyError: "no table named 'nope'; known: ..."
     """
     if name not in TABLES:
         raise KeyError(f"no table named '{name}'; known: {', '.join(sorted(TABLES))}")
