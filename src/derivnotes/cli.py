@@ -1,8 +1,9 @@
-"""Command line: ``derivnotes check | list``.
+"""Command line: ``derivnotes check | list | new``.
 
 ``derivnotes check [PATH ...]`` decides every derivation block under the given files or folders
 (default ``docs/``) without building the site. Exit status: 0 when every step holds, 1 when a step
 is refuted or a display disagrees with its expr, 2 when a block is malformed (file and line named).
+``derivnotes new SLUG --title "..."`` scaffolds a derivation page (:mod:`derivnotes.scaffold`).
 """
 
 from __future__ import annotations
@@ -138,11 +139,22 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_CACHE_DIR,
             help=f"where decisions are cached (default: {DEFAULT_CACHE_DIR})",
         )
+    text = "scaffold docs/SLUG.md with a checked example derivation and add it to the nav"
+    p = sub.add_parser("new", help=text, description=text)
+    p.add_argument("slug", metavar="SLUG", help="the page's file name without .md, e.g. softmax")
+    p.add_argument("--title", required=True, help='the page title, e.g. "The softmax gradient"')
+    p.add_argument("--docs", default="docs", help="the pages' folder (default: docs)")
+    p.add_argument("--config", default="mkdocs.yml", help="the site config (default: mkdocs.yml)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "new":
+        from derivnotes.scaffold import new_command
+
+        where = {"docs": args.docs, "config": args.config}
+        return new_command(args.slug, args.title, **where, out=sys.stdout, err=sys.stderr)
     cache_dir = None if args.no_cache else args.cache_dir
     return run_blocks(
         args.paths,
