@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-#: Fence languages handled by derivnotes.
-LANGUAGES = ("derivation", "figure", "table")
+#: Fence languages handled by derivnotes (``checker-output``: see :mod:`derivnotes.exhibits`).
+LANGUAGES = ("derivation", "figure", "table", "checker-output")
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 

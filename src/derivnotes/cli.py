@@ -13,6 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from derivnotes.blocks import FenceError, iter_fences
@@ -58,7 +59,74 @@ def summary_of(result: DerivationResult) -> str:
     unparsed = sum(step.display == "unparsed" for step in result.steps)
     if unparsed:
         parts.append(f"{unparsed} display(s) not cross-checked")
+    mismatched = sum(step.display == "mismatch" for step in result.steps)
+    if mismatched:
+        parts.append(f"{mismatched} display(s) DISAGREE with expr")
+    unrefuted = sum(step.wrong and step.status != "refuted" for step in result.steps)
+    if unrefuted:
+        parts.append(f"{unrefuted} marked wrong but NOT refuted")
     return ", ".join(parts) or "no steps to decide"
+
+
+@dataclass
+class FileReport:
+    """What ``derivnotes check`` reports for one Markdown file.
+
+    ``lines`` are ``(stream, text)`` pairs in the order they are printed, ``stream`` being
+    ``"out"`` (the ok/FAIL line of each block) or ``"err"`` (what is wrong, with file:line).
+    """
+
+    status: int = EXIT_OK
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    blocks: int = 0
+    steps: int = 0
+
+
+def check_lines(
+    lines: list[str], *, name: str, cache: ResultCache, verbose_steps: bool = False
+) -> FileReport:
+    """Decide every derivation block of a file's *lines*; *name* is the file in messages.
+
+    Examples
+    --------
+    >>> page = ["```derivation", "id: x2", "symbols:", "  x: real", "chains:", "  - name: c",
+    ...         "    steps:", "      - expr: x + x", "      - expr: 2*x", "```"]
+    >>> report = check_lines(page, name="docs/example.md", cache=ResultCache(None))
+    >>> report.status, report.lines
+    (0, [('out', 'ok   docs/example.md:1: x2: 1 proved')])
+    """
+    report = FileReport()
+    try:
+        fences = list(iter_fences(lines, file=name))
+    except FenceError as exc:
+        report.lines.append(("err", str(exc)))
+        report.status = EXIT_MALFORMED
+        return report
+    for fence in fences:
+        if fence.language != "derivation":
+            continue
+        try:
+            _, result = cache.check(fence.body, file=name, line=fence.body_line)
+        except DerivationError as exc:
+            report.lines.append(("err", str(exc)))
+            report.status = EXIT_MALFORMED
+            continue
+        report.blocks += 1
+        report.steps += len(result.steps)
+        mark = "ok  " if result.ok else "FAIL"
+        report.lines.append(
+            ("out", f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}")
+        )
+        if verbose_steps:
+            for step in result.steps:
+                flag = "ok" if step.ok else "FAIL"
+                text = f"       {flag:4} {step.chain} #{step.number} ({step.status}) {step.method}"
+                report.lines.append(("out", text))
+        if not result.ok:
+            report.lines.append(("err", failure_message(result)))
+            if report.status == EXIT_OK:
+                report.status = EXIT_REFUTED
+    return report
 
 
 def run_blocks(
@@ -76,37 +144,12 @@ def run_blocks(
     for path in files:
         name = display_path(path)
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-        try:
-            fences = list(iter_fences(lines, file=name))
-        except FenceError as exc:
-            print(str(exc), file=err)
-            status = EXIT_MALFORMED
-            continue
-        for fence in fences:
-            if fence.language != "derivation":
-                continue
-            try:
-                _, result = cache.check(fence.body, file=name, line=fence.body_line)
-            except DerivationError as exc:
-                print(str(exc), file=err)
-                status = EXIT_MALFORMED
-                continue
-            blocks += 1
-            steps += len(result.steps)
-            mark = "ok  " if result.ok else "FAIL"
-            print(f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}", file=out)
-            if verbose_steps:
-                for step in result.steps:
-                    flag = "ok" if step.ok else "FAIL"
-                    print(
-                        f"       {flag:4} {step.chain} #{step.number} ({step.status}) "
-                        f"{step.method}",
-                        file=out,
-                    )
-            if not result.ok:
-                print(failure_message(result), file=err)
-                if status == EXIT_OK:
-                    status = EXIT_REFUTED
+        report = check_lines(lines, name=name, cache=cache, verbose_steps=verbose_steps)
+        for stream, text in report.lines:
+            print(text, file=out if stream == "out" else err)
+        blocks += report.blocks
+        steps += report.steps
+        status = max(status, report.status)  # malformed (2) outweighs refuted (1)
     elapsed = time.perf_counter() - started
     print(
         f"derivnotes: {blocks} block(s), {steps} step(s) in {len(files)} file(s), "

@@ -15,6 +15,7 @@ names the file and line, so the build stops instead of publishing a page without
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import yaml
@@ -35,19 +36,29 @@ def _spec(kind: str, body: str, file: str, line: int, known: dict[str, Any]) -> 
         data = yaml.safe_load(body) if body.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ExhibitError(file, line + (mark.line if mark else 0),
-                           f"the {kind} block is not valid YAML: {exc}") from exc
+        raise ExhibitError(
+            file, line + (mark.line if mark else 0), f"the {kind} block is not valid YAML: {exc}"
+        ) from exc
     if not isinstance(data, dict) or "name" not in data:
-        raise ExhibitError(file, line, f"a {kind} block needs `name:` (one of "
-                           f"{', '.join(sorted(known))}) and optionally `params:`")
+        raise ExhibitError(
+            file,
+            line,
+            f"a {kind} block needs `name:` (one of "
+            f"{', '.join(sorted(known))}) and optionally `params:`",
+        )
     unknown = set(data) - {"name", "params"}
     if unknown:
-        raise ExhibitError(file, line, f"unknown key(s) {', '.join(sorted(unknown))} in the "
-                           f"{kind} block; allowed: name, params")
+        raise ExhibitError(
+            file,
+            line,
+            f"unknown key(s) {', '.join(sorted(unknown))} in the "
+            f"{kind} block; allowed: name, params",
+        )
     name = str(data["name"])
     if name not in known:
-        raise ExhibitError(file, line, f"there is no {kind} named '{name}'; known: "
-                           f"{', '.join(sorted(known))}")
+        raise ExhibitError(
+            file, line, f"there is no {kind} named '{name}'; known: {', '.join(sorted(known))}"
+        )
     params = data.get("params") or {}
     if not isinstance(params, dict):
         raise ExhibitError(file, line, f"`params` of the {kind} '{name}' must be a mapping")
@@ -62,8 +73,9 @@ def render_figure_block(body: str, *, file: str, line: int) -> str:
     try:
         figure = render_figure(name, **params)
     except Exception as exc:
-        raise ExhibitError(file, line, f"the figure '{name}' failed while drawing: "
-                           f"{type(exc).__name__}: {exc}") from exc
+        raise ExhibitError(
+            file, line, f"the figure '{name}' failed while drawing: {type(exc).__name__}: {exc}"
+        ) from exc
     anchor = html.escape(f"figure-{name}", quote=True)
     return (
         f'<figure class="dn-figure" id="{anchor}">{figure.svg}'
@@ -79,8 +91,9 @@ def render_table_block(body: str, *, file: str, line: int) -> str:
     try:
         table = render_table(name, **params)
     except Exception as exc:
-        raise ExhibitError(file, line, f"the table '{name}' failed while computing: "
-                           f"{type(exc).__name__}: {exc}") from exc
+        raise ExhibitError(
+            file, line, f"the table '{name}' failed while computing: {type(exc).__name__}: {exc}"
+        ) from exc
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in table.headers)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
@@ -91,3 +104,73 @@ def render_table_block(body: str, *, file: str, line: int) -> str:
         f"<table><caption>{html.escape(table.caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
+
+
+#: The file a ```checker-output example stands for: its derivation fence opens on line 1.
+EXAMPLE_FILE = "docs/example.md"
+
+
+def render_checker_output_block(
+    body: str, *, file: str, line: int, info: str = "", cache: Any = None
+) -> tuple[list[str], str]:
+    """A ```` ```checker-output ```` block: an example file and what ``derivnotes check`` says.
+
+    The *body* is a derivation block's YAML. It is checked as the only block of
+    :data:`EXAMPLE_FILE` (its fence on line 1, so every line number is stable) by the same code
+    as ``derivnotes check``, and the messages are those the command prints. Options after the
+    language: ``exit=N`` stops the build (with *file*:*line*) unless the command's exit status
+    is N, so an example of an error cannot silently turn into one that passes; ``unclosed``
+    leaves the fence without its closing line.
+
+    Returns the Markdown lines of the example file (a fenced code block, for the page's own
+    highlighter) and the HTML of the output.
+
+    Examples
+    --------
+    >>> body = "id: demo\\nsymbols:\\n  x: real\\nchains:\\n  - name: c\\n    steps:\\n" + (
+    ...     "      - expr: x + x\\n      - expr: 3*x\\n")
+    >>> source, output = render_checker_output_block(
+    ...     body, file="p.md", line=5, info="checker-output exit=1")
+    >>> source[0], source[1], source[-1]
+    ('````markdown title="docs/example.md" linenums="1"', '```derivation', '````')
+    >>> print(output.split("<pre><code>")[1].split("</code>")[0])  # doctest: +ELLIPSIS
+    FAIL docs/example.md:1: demo: 1 REFUTED
+    docs/example.md:9: derivation 'demo', chain 'c', step 2 does not follow from the step before it.
+        step before: x + x
+        this step:   3*x
+        At x = ..., the step before evaluates to ..., but this step evaluates to ....
+    ...
+    """
+    from derivnotes.cache import ResultCache
+    from derivnotes.cli import check_lines
+
+    words = info.split()[1:]
+    unknown = [w for w in words if w != "unclosed" and not re.fullmatch(r"exit=[012]", w)]
+    if unknown:
+        raise ExhibitError(
+            file,
+            line,
+            f"unknown option(s) {' '.join(unknown)} of the checker-output block; "
+            "allowed: exit=0, exit=1 or exit=2, and unclosed",
+        )
+    expected = next((int(w[5:]) for w in words if w.startswith("exit=")), None)
+    lines = ["```derivation", *body.splitlines()]
+    if "unclosed" not in words:
+        lines.append("```")
+    report = check_lines(lines, name=EXAMPLE_FILE, cache=cache or ResultCache(None))
+    printed = "\n".join(text for _, text in report.lines)
+    if expected is not None and report.status != expected:
+        raise ExhibitError(
+            file,
+            line,
+            f"this checker-output example should make `derivnotes check` exit {expected}, "
+            f"but it exits {report.status} and prints:\n{printed}\n"
+            f"Fix the example, or change exit={expected}.",
+        )
+    source = [f'````markdown title="{EXAMPLE_FILE}" linenums="1"', *lines, "````"]
+    output = (
+        f'<div class="dn-checker-output"><p><code>derivnotes check {EXAMPLE_FILE}</code> '
+        f"prints (exit status {report.status}):</p>"
+        f"<pre><code>{html.escape(printed, quote=False)}</code></pre></div>"
+    )
+    return source, output

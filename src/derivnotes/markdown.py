@@ -20,7 +20,12 @@ from markdown.preprocessors import Preprocessor
 
 from derivnotes.blocks import FenceError, iter_fences
 from derivnotes.cache import ResultCache
-from derivnotes.exhibits import ExhibitError, render_figure_block, render_table_block
+from derivnotes.exhibits import (
+    ExhibitError,
+    render_checker_output_block,
+    render_figure_block,
+    render_table_block,
+)
 from derivnotes.render import counterexample_text, render_result
 from derivnotes.results import DerivationError, DerivationResult, StepResult
 
@@ -77,13 +82,26 @@ def zensical_page(md: Markdown, lines: list[str]) -> PageSource | None:
 
 
 def describe_failure(step: StepResult) -> str:
-    """The lines of an error message for one failed step."""
+    """The lines of an error message for one failed step: what is wrong and what to do."""
     where = f"{step.chain!r}, step {step.number}"
+    if step.wrong and step.status == "start":
+        return (
+            f"chain {where} is marked `wrong: true`, but the checker could not refute it: the "
+            "first step of a chain has no step before it to disagree with. Put `wrong: true` on "
+            "the later step that makes the mistake."
+        )
+    if step.wrong and step.status in ("proved", "numeric"):
+        return (
+            f"chain {where} is marked `wrong: true`, but the checker could not refute it: it "
+            f"equals the step before it ({step.method}). A step shown as a mistake must really "
+            "be wrong: make the step wrong, or remove `wrong: true`."
+        )
     if step.wrong and step.status != "refuted":
         return (
-            f"chain {where} is marked `wrong: true` but the checker could not refute it "
-            f"({step.status}: {step.method}). A step shown as a mistake must really be wrong; "
-            "fix the step or remove `wrong: true`."
+            f"chain {where} is marked `wrong: true`, but the checker could not refute it (it "
+            f"could not decide it: {step.message or step.method}). Make the mistake one the "
+            "checker can show: a step defined on the declared domains that differs from the "
+            "step before it."
         )
     if step.status == "refuted":
         return (
@@ -91,7 +109,8 @@ def describe_failure(step: StepResult) -> str:
             f"    step before: {step.compared_with}\n"
             f"    this step:   {step.expr}\n"
             f"    {counterexample_text(step)}\n"
-            "    Fix the step, or mark it `wrong: true` if it is an intended mistake."
+            "    Fix the step. If it only holds on a narrower domain, declare that domain under "
+            "symbols (e.g. x: positive); if the mistake is intended, mark the step `wrong: true`."
         )
     if step.display == "mismatch":
         return (
@@ -99,9 +118,16 @@ def describe_failure(step: StepResult) -> str:
             f"    tex:  {step.tex}\n"
             f"    expr: {step.expr}\n"
             f"    {step.display_detail or ''}\n"
-            "    The page must show what was checked: make `tex` and `expr` say the same thing."
+            "    The page must show what was checked: make `tex` and `expr` say the same thing. "
+            "(In tex, a(1-a) is a product; only a function declared under define, such as "
+            "\\sigma(z), is applied.)"
         )
-    return f"chain {where} could not be decided: {step.message or step.method}"
+    return (
+        f"chain {where} could not be decided: {step.message or step.method}. Check that this "
+        "step and the one before it are defined at the points of the declared domains (a log "
+        "or a square root may need a domain such as positive or (0, 1)), or split the step into "
+        "smaller ones."
+    )
 
 
 def failure_message(result: DerivationResult) -> str:
@@ -140,12 +166,27 @@ class DerivationPreprocessor(Preprocessor):
         for fence in fences:
             out.extend(lines[position : fence.start])
             position = fence.end + 1
+            if fence.language == "checker-output":  # an example file and what the check says
+                try:
+                    source, rendered = render_checker_output_block(
+                        fence.body,
+                        file=file,
+                        line=offset + fence.start + 1,
+                        info=fence.info,
+                        cache=cache,
+                    )
+                except ExhibitError as exc:
+                    errors.append(str(exc))
+                    continue
+                out.extend(["", *source, "", self.md.htmlStash.store(rendered), ""])
+                continue
             if fence.language in ("figure", "table"):
                 render = render_figure_block if fence.language == "figure" else render_table_block
                 line = offset + fence.start + 1
                 try:
                     rendered = cache.exhibit(
-                        fence.language, fence.body,
+                        fence.language,
+                        fence.body,
                         lambda: render(fence.body, file=file, line=line),  # noqa: B023
                     )
                 except ExhibitError as exc:
