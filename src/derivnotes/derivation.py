@@ -290,7 +290,11 @@ class _Parser:
 
     def scalar(self, node: yaml.Node, what: str) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            raise self.error(f"{what} must be a single value, not a list or mapping", node)
+            raise self.error(
+                f"{what} must be a single value, not a list or mapping (a value that starts with "
+                "'{', '[' or '- ' is read as one: put it in single quotes)",
+                node,
+            )
         return str(node.value)
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
@@ -322,9 +326,10 @@ class _Parser:
             line = self.line0 + (mark.line if mark is not None else 0)
             problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
             raise DerivationError(
-                f"the derivation block is not valid YAML: {problem}; expected the keys "
-                f"{', '.join(TOP_KEYS)} (quote a value that contains ': ' or starts with "
-                "'{', '[' or '*')",
+                f"the derivation block is not valid YAML: {problem}. Check the indentation "
+                "(spaces only; the keys of one mapping in the same column) and put in single "
+                "quotes a value that contains ': ' or ' #', or starts with '{', '[', '*', '&', "
+                "'!', '|', '>' or '- ' (in double quotes, a backslash starts an escape)",
                 file=self.file,
                 line=line,
             ) from None
