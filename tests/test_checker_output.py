@@ -34,7 +34,8 @@ def convert(text: str, file: str = "docs/errors.md") -> str:
 def printed(rendered: str) -> str:
     """The text of the rendered output block, as the reader sees it."""
     block = rendered.split('<div class="dn-checker-output">', 1)[1]
-    return html.unescape(block.split("<pre><code>", 1)[1].split("</code></pre>", 1)[0])
+    code = block.split("<pre>", 1)[1].split(">", 1)[1]  # after <code ...>
+    return html.unescape(code.split("</code></pre>", 1)[0])
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ def render_checker_output_block(
     ...     body, file="p.md", line=5, info="checker-output exit=1")
     >>> source[0], source[1], source[-1]
     ('````markdown title="docs/example.md" linenums="1"', '```derivation', '````')
-    >>> print(output.split("<pre><code>")[1].split("</code>")[0])  # doctest: +ELLIPSIS
+    >>> print(output.split("<pre>")[1].split(">", 1)[1].split("</code>")[0])  # doctest: +ELLIPSIS
     FAIL docs/example.md:1: demo: 1 REFUTED
     docs/example.md:9: derivation 'demo', chain 'c', step 2 does not follow from the step before it.
         step before: x + x
@@ -171,6 +171,7 @@ def render_checker_output_block(
     output = (
         f'<div class="dn-checker-output"><p><code>derivnotes check {EXAMPLE_FILE}</code> '
         f"prints (exit status {report.status}):</p>"
-        f"<pre><code>{html.escape(printed, quote=False)}</code></pre></div>"
+        f'<pre><code style="white-space: pre-wrap">{html.escape(printed, quote=False)}</code></pre>'
+        "</div>"
     )
     return source, output
