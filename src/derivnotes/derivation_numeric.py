@@ -224,7 +224,7 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
     args = [sp.Symbol(f"_a{n}") for n in range(len(symbols))]
     with evaluate(False):
         body = expr.xreplace(dict(zip(symbols, args, strict=True)))
-    printer = MpmathPrinter(
+    printer = _GuardedPrinter(
         {
             "fully_qualified_modules": False,
             "inline": True,
@@ -232,7 +232,7 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
             "order": "none",
         }
     )
-    namespace = {**functions, "exp": _tracked_exp}
+    namespace = {**functions, **_GUARDED}
     return sp.lambdify(
         args, body, modules=[namespace, "mpmath"], dummify=False, printer=printer, docstring_limit=0
     )
@@ -241,15 +241,72 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
 _LARGEST_EXPONENT = [0.0]  # the largest |x| of exp(x) met during the current evaluation
 
 
-def _tracked_exp(x: object) -> object:
-    """mpmath's exp, remembering how large an argument was met (see :meth:`_Compiled.digits`)."""
+HUGE = 1e15  # larger arguments of exp, sin, ... (or exponents) make a point singular
+
+
+def _size(x: object) -> float:
+    """|x| as a float (inf when it does not fit)."""
     try:
-        size = abs(float(mpmath.re(x)))  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        size = 0.0
+        return float(abs(x))  # type: ignore[arg-type]
+    except (OverflowError, TypeError, ValueError):
+        return math.inf
+
+
+def _tracked_exp(x: object) -> object:
+    """mpmath's exp, remembering how large an argument was met (see :meth:`_Compiled.digits`).
+
+    An astronomically large argument would make mpmath work for hours; such a point is
+    singular (skipped), which is harmless: it could never be decided anyway.
+    """
+    size = _size(mpmath.re(x)) if isinstance(x, mpmath.mpc) else _size(x)
     if size > _LARGEST_EXPONENT[0]:
         _LARGEST_EXPONENT[0] = size
+    if size > HUGE:
+        raise OverflowError("exp of a huge argument")
     return mpmath.exp(x)
+
+
+def _guard(function: Callable[[object], object]) -> Callable[[object], object]:
+    """*function* refusing astronomically large arguments (argument reduction would hang)."""
+
+    def guarded(x: object) -> object:
+        if _size(x) > HUGE:
+            raise OverflowError("a huge argument")
+        return function(x)
+
+    return guarded
+
+
+def _guarded_pow(base: object, exponent: object) -> object:
+    """``base ** exponent`` unless the result's exponent is astronomically large."""
+    if isinstance(exponent, int) or (
+        isinstance(exponent, mpmath.mpf) and exponent == int(exponent) and abs(exponent) <= 64
+    ):
+        return base**exponent  # type: ignore[operator]
+    if base != 0 and _size(exponent) * abs(_size(mpmath.log(_size(base)))) > HUGE:
+        raise OverflowError("a power with a huge exponent")
+    return base**exponent  # type: ignore[operator]
+
+
+_GUARDED: dict[str, Callable[..., object]] = {
+    "exp": _tracked_exp,
+    "_pow": _guarded_pow,
+    **{
+        name: _guard(getattr(mpmath, name))
+        for name in ("sin", "cos", "tan", "sinh", "cosh", "tanh", "sec", "csc", "cot")
+    },
+}
+
+
+class _GuardedPrinter(MpmathPrinter):
+    """mpmath code in which powers go through :func:`_guarded_pow`."""
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        if expr.exp == sp.S.Half:
+            return f"sqrt({self._print(expr.base)})"
+        if expr.exp == -1:
+            return f"1/({self._print(expr.base)})"
+        return f"_pow({self._print(expr.base)}, {self._print(expr.exp)})"
 
 
 def _replace_outer(expr: sp.Basic, replace: Callable[[sp.Derivative], sp.Expr]) -> sp.Basic:
