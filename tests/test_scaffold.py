@@ -40,7 +40,10 @@ def site_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_new_page_checks_and_builds_with_strict_as_scaffolded(site_copy: Path, capsys) -> None:
+def test_new_page_checks_and_builds_with_strict_as_scaffolded(
+    site_copy: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.delenv("DERIVNOTES_SITE_URL", raising=False)
     docs, config = site_copy / "docs", site_copy / "mkdocs.yml"
     before = config.read_bytes()
     code, out, err = new(
@@ -56,6 +59,9 @@ def test_new_page_checks_and_builds_with_strict_as_scaffolded(site_copy: Path, c
     assert (code, err) == (0, "")
     page = docs / "softmax-gradient.md"
     assert f"created {page}" in out and "derivnotes check" in out and "make serve" in out
+    # mkdocs serve serves under site_url's path: the address printed is the page's.
+    preview = "http://127.0.0.1:8000/derivnotes/softmax-gradient/"
+    assert preview in out and preview in page.read_text(encoding="utf-8")
     # mkdocs.yml: one line more, every other byte as it was (its !ENV tags included).
     after = config.read_bytes()
     entry = b"      - The softmax gradient: softmax-gradient.md\n"

@@ -28,10 +28,12 @@ nav:
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -60,6 +62,7 @@ class Created:
     page: Path
     config: Path
     nav_line: str  # the line added to the nav ('' when the config has no nav)
+    preview: str  # the page's address under `make serve`
 
 
 def check_slug(slug: str) -> None:
@@ -94,8 +97,11 @@ def _yaml_scalar(text: str, context: str) -> str:
     return quoted
 
 
-def page_text(slug: str, title: str, block_id: str | None = None) -> str:
+def page_text(
+    slug: str, title: str, block_id: str | None = None, preview: str | None = None
+) -> str:
     """The Markdown of a new page: front matter, an introduction and a checked example."""
+    preview = preview or f"http://127.0.0.1:8000/{slug}/"
     description = _yaml_scalar(
         f"{title}: a derivation whose every step is machine-checked while the site builds.",
         "description: {}",
@@ -115,7 +121,7 @@ description: {description}
   2. Replace the example derivation by yours; the comments in it explain every key, and the
      site's page "Write a derivation" (docs/write-a-derivation.md) is the full reference.
   3. Check it:    .venv/bin/derivnotes check docs/{slug}.md
-     Preview it:  make serve, then open http://127.0.0.1:8000/{slug}/
+     Preview it:  make serve, then open {preview}
   4. Run make test, then commit docs/{slug}.md and mkdocs.yml and open a pull request.
   Delete this comment when you are done.
 -->
@@ -153,9 +159,20 @@ chains:                   # one chain is one display; each step must equal the s
 
 # -- the nav of mkdocs.yml -----------------------------------------------------------------------
 class _AnyTagLoader(yaml.SafeLoader):
-    """A safe loader that reads any tag (``!ENV [...]``) as null: enough to see the nav."""
+    """A safe loader for mkdocs.yml: ``!ENV`` as MkDocs reads it, any other tag as null."""
 
 
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """``!ENV NAME`` or ``!ENV [NAME, ..., default]``: the first variable set, else the default."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    return next((os.environ[str(n)] for n in names if str(n) in os.environ), default)
+
+
+_AnyTagLoader.add_constructor("!ENV", _env_tag)
 _AnyTagLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
@@ -254,6 +271,26 @@ def add_to_nav(text: str, slug: str, title: str, *, where: str = "mkdocs.yml") -
     return result
 
 
+def preview_url(config_text: str, slug: str, address: str = "127.0.0.1:8000") -> str:
+    """Where ``make serve`` (``mkdocs serve --dev-addr 127.0.0.1:8000``) shows the page.
+
+    MkDocs serves the site under the path of its ``site_url``.
+
+    Examples
+    --------
+    >>> preview_url('site_url: !ENV [NOT_SET_ANYWHERE, "https://x.github.io/notes/"]', "a")
+    'http://127.0.0.1:8000/notes/a/'
+    >>> preview_url("site_name: x", "a")
+    'http://127.0.0.1:8000/a/'
+    """
+    try:
+        site_url = _load_config(config_text, "mkdocs.yml").get("site_url")
+    except ScaffoldError:
+        site_url = None
+    path = urlsplit(str(site_url or "")).path.strip("/")
+    return f"http://{address}/{path + '/' if path else ''}{slug}/"
+
+
 # -- the command ---------------------------------------------------------------------------------
 def _block_ids(docs: Path) -> set[str]:
     """The ids of the derivation blocks already on the site."""
@@ -302,11 +339,13 @@ def create_page(slug: str, title: str, *, docs: Path, config: Path) -> Created:
         for candidate in (slug, *(f"{slug}-{n}" for n in range(2, 1000)))
         if candidate not in ids
     )
-    page.write_text(page_text(slug, title, block_id), encoding="utf-8")
+    preview = preview_url(old, slug)
+    page.write_text(page_text(slug, title, block_id, preview), encoding="utf-8")
     if new != old:
         config.write_bytes(new.encode("utf-8"))
     added = [ln for ln in new.splitlines() if f": {slug}.md" in ln]
-    return Created(page=page, config=config, nav_line=added[0].strip() if added else "")
+    nav_line = added[0].strip() if added else ""
+    return Created(page=page, config=config, nav_line=nav_line, preview=preview)
 
 
 def new_command(slug: str, title: str, *, docs: str, config: str, out: TextIO, err: TextIO) -> int:
@@ -325,7 +364,7 @@ def new_command(slug: str, title: str, *, docs: str, config: str, out: TextIO, e
         "next: replace the introduction and the example derivation (the comments in the page "
         "say how), then\n"
         f"  .venv/bin/derivnotes check {created.page}\n"
-        f"  make serve    # preview with live reload on http://127.0.0.1:8000/{slug}/",
+        f"  make serve    # preview with live reload on {created.preview}",
         file=out,
     )
     return 0
