@@ -41,19 +41,21 @@ def test_blocks() -> list[tuple[str, str, int]]:
 
 def main() -> int:
     rows = []
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for name, text, line in [*site_blocks(), *test_blocks()]:
         result = check_derivation(parse_derivation(text, file=name, line=line))
         for step in result.steps:
             rows.append((name, step))
     total = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     compared = [step.seconds * 1000 for _, step in rows if step.status != "start"]
     every = [step.seconds * 1000 for _, step in rows]
     print(f"blocks' steps: {len(every)} ({len(compared)} compared with the step before)")
     print(f"median ms per compared step: {statistics.median(compared):.1f}")
     print(f"median ms per step (all):    {statistics.median(every):.1f}")
     print(f"90th percentile ms (compared): {statistics.quantiles(compared, n=10)[-1]:.1f}")
-    print(f"slowest: {max(compared):.0f} ms; total {total:.1f} s")
+    print(f"slowest: {max(compared):.0f} ms; total {total:.1f} s wall, {cpu:.1f} s CPU")
+    print(f"(CPU/wall = {cpu / total:.2f}: below 1 when other processes share the cores)")
     slow = sorted(rows, key=lambda r: -r[1].seconds)[:5]
     for name, step in slow:
         ms = step.seconds * 1000
