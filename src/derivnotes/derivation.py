@@ -120,6 +120,10 @@ def _log2(x: sp.Expr) -> sp.Expr:
     return sp.log(x, 2)
 
 
+def _log1p(x: sp.Expr) -> sp.Expr:
+    return sp.log(1 + x)
+
+
 class _DiffError(ValueError):
     pass
 
@@ -167,6 +171,8 @@ FUNCTIONS: dict[str, Any] = {
     "Max": sp.Max,
     "Min": sp.Min,
     "erf": sp.erf,
+    "Heaviside": sp.Heaviside,
+    "log1p": _log1p,
     "Sum": sp.Sum,
     "Product": sp.Product,
     "diff": _diff,
