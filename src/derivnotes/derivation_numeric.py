@@ -37,7 +37,7 @@ HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
 MAX_DIGITS = 3000  # points needing more (exp of huge arguments) are never counterexamples
 SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
 MAX_CONFIGS = 18  # size/index combinations per comparison
-MAX_DISCRETE = 64  # finite-set combinations sampled exhaustively up to this many
+MAX_DISCRETE = 128  # finite-set combinations sampled exhaustively up to this many
 
 UNDEFINED = None  # the value of an expression where it is singular
 
@@ -560,6 +560,11 @@ class NumericComparer:
             combos = list(
                 itertools.product(*(self._domain(v).values for v in discrete))  # type: ignore[union-attr]
             )
+        elif total <= 64 * MAX_DISCRETE:
+            every = list(
+                itertools.product(*(self._domain(v).values for v in discrete))  # type: ignore[union-attr]
+            )
+            combos = rng.sample(every, MAX_DISCRETE)
         else:
             combos = [
                 tuple(rng.choice(self._domain(v).values) for v in discrete)  # type: ignore[union-attr]
@@ -567,8 +572,8 @@ class NumericComparer:
             ]
         if not continuous:
             count = len(combos)
-        else:
-            count = max(count, 2 * len(combos)) if len(combos) > 1 else count
+        elif len(combos) > 1:
+            count = max(count, len(combos) * (2 if len(combos) <= 32 else 1))
         points = []
         for n in range(count):
             combo = combos[n % len(combos)]
