@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    PYTHONPATH=src .venv/bin/python benchmarks/numerics.py [--pairs 15] [--rows 1000000]
+    PYTHONPATH=src .venv/bin/python benchmarks/numerics.py [--pairs 21] [--settle 0.3]
 
 On a float64 ``X`` of 1,000,000 x 32 (256 MB), the script times, in one process and pair by
 pair, the floor -- ``X @ w`` followed by ``X.T @ r``, each read of ``X`` streaming 256 MB from
@@ -11,6 +11,12 @@ alternates from pair to pair (floor first, then gradient first) so that drifting
 falls on both, and the result is the median over pairs of the ratio within a pair. It then
 measures, with tracemalloc (numpy reports its allocations to it; OpenBLAS's internal buffers
 are not traced), the peak memory one call allocates beyond its inputs.
+
+Before each timed call the script sleeps ``--settle`` seconds. After a multithreaded BLAS call,
+OpenBLAS's worker threads busy-wait for about 2**28 cycles (~0.1 s) before they sleep; on a
+2-core machine with other work on it, whatever runs next loses a core to them (measured here:
+logistic_gradient right after the floor took about 3x as long as on its own). The sleep gives
+both sides the same quiet start.
 
 logistic_gradient reads ``X`` block by block (``numerics._BLOCK_BYTES``, 1 MiB): a block goes
 through ``X_blk @ w`` and, while still in the CPU cache, ``X_blk.T @ r``. So it reads ``X`` from
@@ -36,7 +42,7 @@ import numpy as np
 
 from derivnotes.numerics import logistic_gradient
 
-MiB = 2**20
+MB = 1e6
 
 
 def _timed(func: Callable[[], object], settle: float = 0.0) -> float:
@@ -62,7 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=32)
-    parser.add_argument("--pairs", type=int, default=15)
+    parser.add_argument("--pairs", type=int, default=21)
     parser.add_argument(
         "--settle", type=float, default=0.3, help="seconds of sleep before each timed call"
     )
@@ -118,7 +124,7 @@ def main() -> None:
     ms = 1000.0
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(
-        f"X: {m:,} x {n} float64 ({X.nbytes / 1e6:.0f} MB); BLAS threads: {threads}; "
+        f"X: {m:,} x {n} float64 ({X.nbytes / MB:.0f} MB); BLAS threads: {threads}; "
         f"{settle:g} s settle before each timed call; load average {load_before:.1f} -> "
         f"{load_after:.1f} on {os.cpu_count()} CPUs"
     )
@@ -127,17 +133,18 @@ def main() -> None:
         f"floor: X @ w {x_alone * ms:.1f} ms + X.T @ r {xt_alone * ms:.1f} ms alone; "
         f"paired: floor median {statistics.median(floor_times) * ms:.1f} ms "
         f"(min {min(floor_times) * ms:.1f}), logistic_gradient median "
-        f"{statistics.median(gradient_times) * ms:.1f} ms (min {min(gradient_times) * ms:.1f})"
+        f"{statistics.median(gradient_times) * ms:.1f} ms (min {min(gradient_times) * ms:.1f}); "
+        f"min/min = {min(gradient_times) / min(floor_times):.2f}"
     )
     print(
         f"ratio per pair: min {min(ratios):.2f}, quartiles "
         f"{' / '.join(f'{q:.2f}' for q in statistics.quantiles(ratios, n=4))}, "
-        f"max {max(ratios):.2f}; the floor's own peak extra memory = {floor_peak / MiB:.1f} MiB"
+        f"max {max(ratios):.2f}; the floor's own peak extra memory = {floor_peak / MB:.1f} MB"
     )
     print(
         f"logistic_gradient/floor = {statistics.median(ratios):.2f} (median of {pairs} "
-        f"interleaved pairs; aim <= 1.3); peak extra memory = {peak / MiB:.2f} MiB "
-        f"(X is {X.nbytes / MiB:.0f} MiB)"
+        f"interleaved pairs; aim <= 1.3); peak extra memory = {peak / MB:.1f} MB "
+        f"(X is {X.nbytes / MB:.0f} MB)"
     )
 
 

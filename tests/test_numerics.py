@@ -259,7 +259,9 @@ def test_gradient_allocates_no_temporary_near_the_size_of_X(dtype: type) -> None
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak - base < X.nbytes / 4, f"peak extra memory {peak - base} for X of {X.nbytes}"
+    # A few block-sized temporaries and m-length vectors; X is 13 or 26 MB.
+    bound = 2 * nx._BLOCK_BYTES + 2 * y.nbytes
+    assert peak - base < bound, f"peak extra memory {peak - base} B for X of {X.nbytes} B"
 
 
 def test_inputs_are_not_modified() -> None:
