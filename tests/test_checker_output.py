@@ -33,7 +33,7 @@ def convert(text: str, file: str = "docs/errors.md") -> str:
 
 def printed(rendered: str) -> str:
     """The text of the rendered output block, as the reader sees it."""
-    block = rendered.split('<div class="dn-checker-output">', 1)[1]
+    block = rendered.split('<div class="dn-checker-output"', 1)[1]
     code = block.split("<pre>", 1)[1].split(">", 1)[1]  # after <code ...>
     return html.unescape(code.split("</code></pre>", 1)[0])
 

@@ -131,8 +131,10 @@ def render_checker_output_block(
     ...     "      - expr: x + x\\n      - expr: 3*x\\n")
     >>> source, output = render_checker_output_block(
     ...     body, file="p.md", line=5, info="checker-output exit=1")
-    >>> source[0], source[1], source[-1]
-    ('````markdown title="docs/example.md" linenums="1"', '```derivation', '````')
+    >>> print(source[0], source[1], source[-1], sep="\\n")
+    ````{.markdown title="docs/example.md" linenums="1" data-search-exclude=""}
+    ```derivation
+    ````
     >>> print(output.split("<pre>")[1].split(">", 1)[1].split("</code>")[0])  # doctest: +ELLIPSIS
     FAIL docs/example.md:1: demo: 1 REFUTED
     docs/example.md:9: derivation 'demo', chain 'c', step 2 does not follow from the step before it.
@@ -167,9 +169,12 @@ def render_checker_output_block(
             f"but it exits {report.status} and prints:\n{printed}\n"
             f"Fix the example, or change exit={expected}.",
         )
-    source = [f'````markdown title="{EXAMPLE_FILE}" linenums="1"', *lines, "````"]
+    # Kept out of the search index (data-search-exclude): its results would show raw YAML/TeX.
+    options = f'.markdown title="{EXAMPLE_FILE}" linenums="1" data-search-exclude=""'
+    source = [f"````{{{options}}}", *lines, "````"]
     output = (
-        f'<div class="dn-checker-output"><p><code>derivnotes check {EXAMPLE_FILE}</code> '
+        f'<div class="dn-checker-output" data-search-exclude>'
+        f"<p><code>derivnotes check {EXAMPLE_FILE}</code> "
         f"prints (exit status {report.status}):</p>"
         f'<pre><code style="white-space: pre-wrap">{html.escape(printed, quote=False)}</code></pre>'
         "</div>"
