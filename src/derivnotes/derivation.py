@@ -335,7 +335,8 @@ class _Parser:
                 f"the derivation block is not valid YAML: {problem}. Check the indentation "
                 "(spaces only; the keys of one mapping in the same column) and put in single "
                 "quotes a value that contains ': ' or ' #', or starts with '{', '[', '*', '&', "
-                "'!', '|', '>' or '- ' (in double quotes, a backslash starts an escape)",
+                "'!', '|', '>' or '- ', writing a ' inside it as '' (in double quotes, a "
+                "backslash starts an escape)",
                 file=self.file,
                 line=line,
             ) from None
