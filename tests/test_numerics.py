@@ -315,7 +315,6 @@ MODEL_CASES = [
         {},
         r"X must be finite, but X\[0, 1\] = nan .*rows .* \[0\]",
     ),
-    ("X-overflow", (np.full((3, 2), 1e308), Y3, [10.0, 10.0], 0.0), {}, r"overflows float64"),
     (
         "w-shape",
         (X3, Y3, [0.1, 0.2, 0.3], 0.0),
@@ -365,6 +364,32 @@ MODEL_CASES = [
 def test_model_functions_refuse_invalid_input_naming_it(func, args, kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         func(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("func", "expected"),
+    [
+        (nx.logistic_cost, r"the cost overflows float64"),  # the y = 0 losses are 2e309
+        (nx.squared_error_cost, r"the cost overflows float64"),
+        (nx.squared_error_gradient, r"the gradient overflows float64"),
+        (nx.logistic_gradient, ([1e308 / 3, 1e308 / 3], 1 / 3)),  # f - y = [0, 1, 0] exactly
+        (nx.sigmoid_squared_error_cost, 1 / 6),
+        (nx.sigmoid_squared_error_gradient, ([0.0, 0.0], 0.0)),  # f (1 - f) = 0 exactly
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_logits_beyond_float64_give_the_exact_result_or_a_value_error(func, expected) -> None:
+    # Finite inputs whose logits, 2e309, overflow: an error only where the result overflows.
+    args = (np.full((3, 2), 1e308), Y3, [10.0, 10.0], 0.0)
+    if isinstance(expected, str):
+        with pytest.raises(ValueError, match=expected + r": the inputs are too large"):
+            func(*args)
+    elif isinstance(expected, tuple):
+        dj_dw, dj_db = func(*args)
+        np.testing.assert_allclose(dj_dw, expected[0], rtol=1e-15)
+        assert dj_db == pytest.approx(expected[1], rel=1e-15)
+    else:
+        assert func(*args) == pytest.approx(expected, rel=1e-15)
 
 
 @pytest.mark.parametrize(

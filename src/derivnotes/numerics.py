@@ -148,6 +148,9 @@ def _linear_model_inputs(
 ) -> tuple[np.ndarray, FloatArray, FloatArray, float, float]:
     """Check ``(X, y, w, b, lambda_)`` of ``z = X @ w + b``; ``labels`` is "binary" or "real".
 
+    For binary labels the second item returned is not ``y`` but ``t = 1 - 2y`` (+1 where
+    ``y = 0``, -1 where ``y = 1``), which is what the losses use.
+
     ``X`` is only checked for its shape and dtype here: its values are checked for NaN/inf as
     the blocks of ``X @ w + b`` are computed (see :func:`_logit_blocks`), so ``X`` is neither
     copied nor read an extra time.
@@ -164,13 +167,18 @@ def _linear_model_inputs(
         raise ValueError(
             f"w must have shape ({n},) to match X of shape {X.shape}, got shape {w.shape}"
         )
-    y = _finite_float_array("y", y)
+    y = _real_array("y", y).astype(np.float64, copy=False)
     if y.shape != (m,):
         raise ValueError(
             f"y must have shape ({m},) to match X of shape {X.shape}, got shape {y.shape}"
         )
     if labels == "binary":
-        _check_binary_labels("y", y)
+        if not ((y == 0.0) | (y == 1.0)).all():  # false for NaN and inf too
+            _finite_float_array("y", y)  # names a NaN/inf first
+            _check_binary_labels("y", y)
+        y = _label_signs(y)
+    else:
+        y = _finite_float_array("y", y)
     return X, y, w, _scalar("b", b), lam
 
 
@@ -205,8 +213,9 @@ def _logit_blocks(
 ) -> Iterator[tuple[slice, FloatArray, FloatArray]]:
     """Yield ``(rows, X_blk, z_blk)`` with ``z_blk = X_blk @ w + b`` for blocks of rows of X.
 
-    A NaN or inf anywhere in a block of ``X`` reaches its ``z_blk`` (``inf * 0`` is NaN), so
-    checking the small ``z_blk`` checks ``X`` without reading it again.
+    A NaN or inf anywhere in ``X`` reaches ``z`` (``inf * 0`` is NaN) or, through
+    ``X.T @ r``, the gradient, so checking those small results checks ``X`` without reading it
+    again. The callers check, and silence numpy's reports meanwhile.
     """
     m, n = X.shape
     step = _block_rows(n)
@@ -215,11 +224,8 @@ def _logit_blocks(
         X_blk = X[rows]
         if X_blk.dtype != np.float64:
             X_blk = X_blk.astype(np.float64)  # a block-sized copy, never one of all of X
-        with np.errstate(over="ignore", invalid="ignore"):  # checked on the next line
-            z = X_blk @ w
-            z += b
-        if not np.isfinite(z).all():
-            _raise_for_nonfinite_X(X, "X @ w + b")
+        z = X_blk @ w
+        z += b
         yield rows, X_blk, z
 
 
@@ -229,8 +235,7 @@ def _logit_blocks(
 def _exp_minus_abs(s: FloatArray) -> FloatArray:
     """``exp(-|s|)`` in a new array: in (0, 1], so it never overflows (it may underflow to 0,
     which is then the correctly rounded answer)."""
-    e = np.abs(s)
-    np.negative(e, out=e)
+    e = np.copysign(s, -1.0)  # -|s|
     np.exp(e, out=e)
     return e
 
@@ -411,12 +416,13 @@ def _gradient(
 ) -> tuple[FloatArray, float]:
     """``(X.T @ r / m + lam/m * w, mean(r))`` where ``r = residual(z, rows)`` is ``dL/dz``.
 
-    Computed block by block, so the only temporaries are a few block-length vectors.
+    Computed block by block, so the only temporaries are a few block-length vectors. A NaN or
+    inf in ``X`` (or an overflow) ends up in the result, which is checked once at the end.
     """
     m, n = X.shape
     dj_dw = np.zeros(n)
     dj_db = 0.0
-    with np.errstate(over="ignore"):  # only absurdly large inputs overflow: reported below
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, as a ValueError
         for rows, X_blk, z in _logit_blocks(X, w, b):
             r = residual(z, rows)
             dj_dw += r @ X_blk  # = X_blk.T @ r, while X_blk is still in the cache
@@ -441,14 +447,17 @@ def _cost(
     """``scale * sum_blocks loss_sum(z, rows) / m + lam/(2m) * w.w``."""
     m = X.shape[0]
     total = 0.0
-    with np.errstate(over="ignore"):  # only absurdly large inputs overflow: reported below
-        for rows, _, z in _logit_blocks(X, w, b):
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, as a ValueError
+        for rows, X_blk, z in _logit_blocks(X, w, b):
+            # Checked here, not only at the end: an infinite logit on the right side of the
+            # boundary has a loss of 0, which would hide an inf in X. (A finite X whose logits
+            # overflow is fine as long as the cost does not: sigmoid(2e308) is exactly 1.)
+            if not np.isfinite(z).all() and not np.isfinite(X_blk).all():
+                _raise_for_nonfinite_X(X, "X @ w + b")
             total += loss_sum(z, rows)
         cost = scale * total / m + _penalty(w, lam, m)
     if not np.isfinite(cost):
-        raise ValueError(
-            f"the cost overflows float64: the inputs are too large (X of shape {X.shape})"
-        )
+        _raise_for_nonfinite_X(X, "the cost")
     return cost
 
 
@@ -494,10 +503,10 @@ def logistic_cost(
     >>> round(logistic_cost(X, y, np.array([1.0, -2.0]), 0.5, lambda_=1.0), 6)
     3.156647
     """
-    X, y, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
+    X, t, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
 
     def loss_sum(z: FloatArray, rows: slice) -> float:
-        z *= _label_signs(y[rows])  # L = softplus(z) for y = 0, softplus(-z) for y = 1
+        z *= t[rows]  # L = softplus(z) for y = 0, softplus(-z) for y = 1
         return float(_softplus(z).sum())
 
     return _cost(X, w, b, lam, loss_sum, 1.0)
@@ -553,14 +562,18 @@ def logistic_gradient(
     >>> np.round(dj_dw, 6).tolist(), round(dj_db, 6)
     ([0.975451, -1.380715], -0.213723)
     """
-    X, y, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
+    X, t, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")  # t = 1 - 2y
 
     def residual(z: FloatArray, rows: slice) -> FloatArray:
-        t = _label_signs(y[rows])
-        z *= t  # s = t z
-        r = _sigmoid_from(z, _exp_minus_abs(z))
-        r *= t  # f - y = t sigmoid(t z)
-        return r
+        # f - y = t sigmoid(t z) = t / (1 + exp(-t z)): no cancellation (f - y is never formed
+        # as a difference of nearly equal numbers), four in-place passes over the block. Where
+        # exp(-t z) overflows (t z < -709.78), t sigmoid(t z) is below 1e-308 and 0 is returned.
+        z *= t[rows]
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        np.divide(t[rows], z, out=z)
+        return z
 
     return _gradient(X, w, b, lam, residual)
 
@@ -696,10 +709,10 @@ def sigmoid_squared_error_cost(
     >>> sigmoid_squared_error_cost(X, [1, 0], np.zeros(2), 0.0)   # both errors are 1/2
     0.125
     """
-    X, y, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
+    X, t, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
 
     def loss_sum(z: FloatArray, rows: slice) -> float:
-        z *= _label_signs(y[rows])
+        z *= t[rows]
         error = _sigmoid_from(z, _exp_minus_abs(z))  # |f - y| = sigmoid(t z)
         return float(np.dot(error, error))
 
@@ -745,15 +758,14 @@ def sigmoid_squared_error_gradient(
     >>> round(dj_db, 6)   # cross-entropy: the full error f - y
     -1.0
     """
-    X, y, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
+    X, t, w, b, lam = _linear_model_inputs(X, y, w, b, lambda_, "binary")
 
     def residual(z: FloatArray, rows: slice) -> FloatArray:
-        t = _label_signs(y[rows])
         e = _exp_minus_abs(z)  # the same for z and t z
         slope = e / np.square(1.0 + e)  # f (1 - f)
-        z *= t
+        z *= t[rows]
         r = _sigmoid_from(z, e)
-        r *= t  # f - y
+        r *= t[rows]  # f - y
         r *= slope
         return r
 
