@@ -65,3 +65,22 @@ def test_a_raising_cell_fails_the_build_naming_notebook_and_cell(tmp_path: Path)
     assert done.returncode != 0
     assert "broken.ipynb" in done.stderr
     assert "raise ValueError('cell three is broken')" in done.stderr
+
+
+def test_a_cell_printing_twice_renders_one_output_however_the_kernel_batches_it(
+    tmp_path: Path,
+) -> None:
+    # Two prints with a pause between reach the kernel client as two stream messages; unless
+    # they are merged, the page's HTML depends on timing and builds are not byte-identical.
+    from mkdocs_jupyter import convert
+
+    from derivnotes.plugin import coalesce_notebook_streams
+
+    assert coalesce_notebook_streams()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import time\nprint(1)\ntime.sleep(0.5)\nprint(2)")]
+    path = tmp_path / "twice.ipynb"
+    nbformat.write(notebook, path)
+    html = convert.nb2html(str(path), execute=True, kernel_name="python3", allow_errors=False)
+    assert html.count('<div class="jp-OutputArea-child') == 1
+    assert "<pre>1\n2\n</pre>" in html

@@ -99,8 +99,49 @@ def body_line_offset(source: str, body: str) -> int:
     return 0
 
 
+def coalesce_notebook_streams() -> bool:
+    """Make mkdocs-jupyter's executed notebooks merge each cell's consecutive stream outputs.
+
+    A cell that prints twice yields one ``stdout`` output or two, depending on how the kernel's
+    messages happen to be batched, and the two render differently: unmerged, two builds of the
+    same notebook are not byte-identical. nbconvert's ``CoalesceStreamsPreprocessor`` merges
+    them, but by default it is off and runs *before* execution. mkdocs-jupyter has no option
+    for this, so its app factory is wrapped once to enable it and move it after
+    ``ExecutePreprocessor``. Returns whether the wrap is in place (False without mkdocs-jupyter
+    or if its factory moved).
+    """
+    try:
+        from mkdocs_jupyter import nbconvert2
+        from nbconvert.exporters.exporter import Exporter
+    except ImportError:
+        return False
+    factory = getattr(nbconvert2, "get_nbconvert_app", None)
+    if factory is None:
+        return False
+    if getattr(factory, "_derivnotes_coalesces", False):
+        return True
+    coalesce = "nbconvert.preprocessors.CoalesceStreamsPreprocessor"
+    order = [name for name in Exporter.class_traits()["default_preprocessors"].default() if name != coalesce]
+    order.insert(order.index("nbconvert.preprocessors.ExecutePreprocessor") + 1, coalesce)
+
+    def get_nbconvert_app(*args, **kwargs):
+        app = factory(*args, **kwargs)
+        app.config.Exporter.default_preprocessors = order
+        app.config.CoalesceStreamsPreprocessor.enabled = True
+        return app
+
+    get_nbconvert_app._derivnotes_coalesces = True
+    nbconvert2.get_nbconvert_app = get_nbconvert_app
+    return True
+
+
 class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
     def on_config(self, config):
+        if "mkdocs-jupyter" in config.plugins and not coalesce_notebook_streams():
+            log.warning(
+                "derivnotes: could not ask mkdocs-jupyter to merge notebook stream outputs; "
+                "builds of notebooks that print more than once per cell may differ"
+            )
         root = Path(config.config_file_path).resolve().parent
         self._root = root
         self._cache_dir = str(root / self.config.cache_dir) if self.config.cache else None
