@@ -31,8 +31,12 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_from_top_to_bottom(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()  # raises CellExecutionError naming the cell on any error
     assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
@@ -42,7 +46,7 @@ def test_built_notebook_pages_offer_the_ipynb_for_download(built_site: Path) -> 
         page_dir = built_site / path.relative_to(DOCS).with_suffix("")
         assert (page_dir / path.name).is_file(), f"{path.name} is not published"
         html = (page_dir / "index.html").read_text(encoding="utf-8")
-        assert f'href="{path.name}"' in html or f"/{path.name}\"" in html
+        assert f'href="{path.name}"' in html or f'/{path.name}"' in html
         assert "download" in html
         assert "jp-OutputArea" in html, "the notebook was not executed at build time"
 
@@ -52,16 +56,27 @@ def test_a_raising_cell_fails_the_build_naming_notebook_and_cell(tmp_path: Path)
     docs.mkdir()
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    notebook.cells = [nbformat.v4.new_code_cell("x = 1"),
-                      nbformat.v4.new_code_cell("raise ValueError('cell three is broken')")]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.cells = [
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('cell three is broken')"),
+    ]
     nbformat.write(notebook, docs / "broken.ipynb")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    plugin = config[config.index("  - mkdocs-jupyter:"):config.index("      include_source")]
+    plugin = config[config.index("  - mkdocs-jupyter:") : config.index("      include_source")]
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nplugins:\n{plugin}", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path,
-                          capture_output=True, text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode != 0
     assert "broken.ipynb" in done.stderr
     assert "raise ValueError('cell three is broken')" in done.stderr

@@ -21,7 +21,12 @@ def _clean_build(workdir: Path) -> Path:
     env.pop("DERIVNOTES_SITE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=workdir, env=env, capture_output=True, text=True, check=False, timeout=1800,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
     )
     assert done.returncode == 0, done.stderr
     return workdir / "site"

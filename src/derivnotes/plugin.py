@@ -121,7 +121,8 @@ def coalesce_notebook_streams() -> bool:
     if getattr(factory, "_derivnotes_coalesces", False):
         return True
     coalesce = "nbconvert.preprocessors.CoalesceStreamsPreprocessor"
-    order = [name for name in Exporter.class_traits()["default_preprocessors"].default() if name != coalesce]
+    defaults = Exporter.class_traits()["default_preprocessors"].default()
+    order = [name for name in defaults if name != coalesce]
     order.insert(order.index("nbconvert.preprocessors.ExecutePreprocessor") + 1, coalesce)
 
     def get_nbconvert_app(*args, **kwargs):

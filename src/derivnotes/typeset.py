@@ -101,11 +101,17 @@ class Typesetter:
     def _ask(self, request: dict) -> dict:
         if self._process is None:
             if not self.node:
-                raise TypesetError("math is typeset at build time with Node.js, which is not "
-                                   "installed: install Debian's nodejs and run `make setup`")
+                raise TypesetError(
+                    "math is typeset at build time with Node.js, which is not "
+                    "installed: install Debian's nodejs and run `make setup`"
+                )
             self._process = subprocess.Popen(
-                [self.node, str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                [self.node, str(SCRIPT)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
                 cwd=Path(__file__).resolve().parents[2],  # where node_modules/ is
             )
         assert self._process.stdin and self._process.stdout
@@ -114,8 +120,10 @@ class Typesetter:
         line = self._process.stdout.readline()
         if not line:
             error = self._process.stderr.read() if self._process.stderr else ""
-            raise TypesetError(f"MathJax (Node) stopped: {error.strip()[-800:]} — run "
-                               "`make setup` so that node_modules/mathjax-full is installed")
+            raise TypesetError(
+                f"MathJax (Node) stopped: {error.strip()[-800:]} — run "
+                "`make setup` so that node_modules/mathjax-full is installed"
+            )
         return json.loads(line)
 
     def _convert(self, key: str, tex: str, display: bool) -> str:
