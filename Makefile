@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.derivnotes-installed
 MATHJAX   := docs/assets/vendor/mathjax/tex-chtml.js
 SITE_DIR  ?= site
 
-.PHONY: setup site serve test check lint chromium clean
+.PHONY: setup site serve test check lint audit chromium clean
 
 ## setup: Python venv with pinned packages, npm assets, MathJax copied into docs/
 setup: $(PIP_STAMP) $(MATHJAX)
@@ -56,6 +56,10 @@ test: setup chromium
 ## check: decide every derivation block under docs/ without building the site
 check: setup
 	$(BIN)/derivnotes check docs
+
+## audit: Lighthouse (mobile, desktop) and page weight of the built site (benchmarks/audit.py)
+audit: setup chromium
+	$(BIN)/python benchmarks/audit.py
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
