@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.derivnotes-installed
 MATHJAX   := docs/assets/vendor/mathjax/tex-chtml.js
 SITE_DIR  ?= site
 
-.PHONY: setup site serve test check lint audit chromium clean
+.PHONY: setup site serve test check lint audit node chromium clean
 
 ## setup: Python venv with pinned packages, npm assets, MathJax copied into docs/
 setup: $(PIP_STAMP) $(MATHJAX)
@@ -19,7 +19,7 @@ $(PIP_STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[docs,test]'
 	touch $@
 
-$(NPM_STAMP): package.json package-lock.json
+$(NPM_STAMP): package.json package-lock.json | node
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -39,15 +39,21 @@ site: setup
 	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR).partial
 	rm -rf $(SITE_DIR) && mv $(SITE_DIR).partial $(SITE_DIR)
 
-## serve: live-reloading preview on http://127.0.0.1:8000/
+## serve: live-reloading preview on http://127.0.0.1:8000/derivnotes/
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Debian packages, installed only when missing (with sudo unless root).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
+## node: Node.js and npm, for the npm assets and build-time math (Debian's, when missing)
+node:
+	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) nodejs npm; }
+
 ## chromium: Debian's Chromium for the browser tests (installed only when missing)
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium; }
 
 ## test: the whole suite (doctests, unit, site build, real browser)
 test: setup chromium
