@@ -101,3 +101,46 @@ def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:
     done = build_site(work / "site", "-f", str(work / "mkdocs.yml"))
     assert done.returncode != 0
     assert "no-such-page.md" in done.stderr
+
+
+def test_the_typeset_math_css_rides_in_the_site_stylesheet_with_working_font_urls(
+    built_site: Path,
+) -> None:
+    import re
+
+    css_file = built_site / "stylesheets" / "derivnotes.css"
+    css = css_file.read_text(encoding="utf-8")
+    assert "mjx-container" in css, "the math's CSS was not added to the site's stylesheet"
+    assert not (built_site / "assets" / "derivnotes" / "mathjax.css").exists()
+    fonts = re.findall(r'url\("([^"]+)"\)', css)
+    assert fonts, "the math's CSS names no font"
+    missing = [url for url in fonts if not (css_file.parent / url).resolve().is_file()]
+    assert missing == [], f"font URLs that point nowhere: {missing[:5]}"
+
+
+def test_displays_take_keyboard_focus_and_scripts_are_deferred(built_site: Path) -> None:
+    import re
+
+    html = (built_site / "sigmoid-derivative" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="arithmatex" tabindex="0"><mjx-container' in html
+    assert '<span class="arithmatex"><mjx-container' in html  # inline math is not a tab stop
+    external = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
+    assert external and all(" defer" in tag for tag in external), external
+
+
+def test_math_css_into_must_name_a_stylesheet_of_extra_css(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT, build_site
+
+    work = tmp_path / "copy"
+    work.mkdir()
+    shutil.copytree(ROOT / "docs", work / "docs")
+    shutil.copytree(ROOT / "overrides", work / "overrides")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "math_css_into: stylesheets/derivnotes.css" in config
+    config = config.replace("math_css_into: stylesheets/derivnotes.css", "math_css_into: x.css")
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    done = build_site(work / "site", "-f", str(work / "mkdocs.yml"))
+    assert done.returncode != 0
+    assert "math_css_into is 'x.css', which is not in extra_css" in done.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 import re
 from pathlib import Path
 
@@ -82,6 +83,9 @@ class DerivnotesConfig(Config):
     cache_dir = config_options.Type(str, default=DEFAULT_CACHE_DIR)
     #: Typeset math at build time (MathJax in Node); off, the browser loads MathJax instead.
     typeset_math = config_options.Type(bool, default=True)
+    #: The site stylesheet (one of ``extra_css``) that the typeset math's CSS is appended to,
+    #: so pages load one stylesheet fewer; empty: it is written to its own file, STYLESHEET.
+    math_css_into = config_options.Type(str, default="")
 
 
 def body_line_offset(source: str, body: str) -> int:
@@ -149,6 +153,23 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         self._typesetter = Typesetter(self._cache_dir) if self.config.typeset_math else None
         return config
 
+    def on_files(self, files, config):
+        self._math_css_source = None
+        into = self.config.math_css_into
+        if into and self._typesetter is not None:
+            if into not in [str(css) for css in config.extra_css]:
+                raise PluginError(
+                    f"derivnotes: math_css_into is {into!r}, which is not in extra_css: the "
+                    "typeset math's CSS must go into a stylesheet every page loads"
+                )
+            found = files.get_file_from_path(into)
+            if found is None or not found.abs_src_path:
+                raise PluginError(
+                    f"derivnotes: math_css_into is {into!r}, but docs/ has no such file"
+                )
+            self._math_css_source = Path(found.abs_src_path)
+        return files
+
     def on_page_markdown(self, markdown, page, config, files):
         abs_path = page.file.abs_src_path
         file = page.file.src_uri
@@ -188,6 +209,26 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
                 raise PluginError(f"math typesetting failed:\n{exc}") from exc
         return output
 
+    def _write_math_css(self, site_dir: Path, css: str) -> None:
+        """The math's CSS on its own (STYLESHEET) or after the site stylesheet math_css_into,
+        its font URLs rewritten for that file's folder."""
+        if self._math_css_source is None:
+            target = site_dir / STYLESHEET
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
+            return
+        into = self.config.math_css_into
+        fonts = posixpath.relpath("assets/vendor/", posixpath.dirname(into) or ".")
+        css = css.replace('url("../vendor/', f'url("{fonts}/')
+        own = self._math_css_source.read_text(encoding="utf-8").rstrip("\n")
+        target = site_dir / into
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            f"{own}\n\n/* The typeset math (MathJax CHTML), added by the derivnotes plugin. */\n"
+            f"{css}",
+            encoding="utf-8",
+        )
+
     def on_build_error(self, error):
         if self._typesetter is not None:
             self._typesetter.close()
@@ -201,9 +242,7 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
                 raise PluginError(f"math typesetting failed:\n{exc}") from exc
             finally:
                 self._typesetter.close()
-            target = Path(config.site_dir) / STYLESHEET
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
+            self._write_math_css(Path(config.site_dir), css)
             self._typesetter.save()
             # The next build (mkdocs serve) starts from this one's cache, not its process.
             self._typesetter = Typesetter(self._cache_dir)

@@ -166,7 +166,11 @@ class Typesetter:
             except TypesetError as exc:
                 errors.append(f"{where}: cannot typeset {tex[:200]!r}: {exc}")
                 return match.group(0)
-            return f'<{tag} class="arithmatex">{rendered}</{tag}>'
+            # A display may be wider than a phone's screen and scroll sideways; laid out lazily
+            # (content-visibility), it cannot be measured cheaply, so every display takes
+            # keyboard focus, as MathJax's own formulas do in the browser.
+            focus = ' tabindex="0"' if tag == "div" else ""
+            return f'<{tag} class="arithmatex"{focus}>{rendered}</{tag}>'
 
         out = _MATH.sub(replace, html)
         if errors:

@@ -1,0 +1,100 @@
+// A display, table or notebook cell wider than the screen scrolls sideways: while it does, it
+// takes keyboard focus (tabindex="0"), so it can be scrolled without a mouse (axe-core's
+// scrollable-region-focusable), as Material does for its own code blocks.
+//
+// Each candidate and its first child are watched with a ResizeObserver, whose callbacks run
+// right after the browser's own layout: reading their sizes there forces no extra layout, and
+// they run again whenever the box or its content changes size (window resized, fonts loaded).
+// Re-done on every page of instant navigation. Loaded with `defer`, after Material's bundle
+// (which defines document$).
+(function () {
+  "use strict";
+  // (Displays typeset at build time are focusable already: tabindex="0".)
+  var SCROLLERS = ".md-typeset div.arithmatex:not([tabindex]), .md-typeset .md-typeset__scrollwrap, " +
+                  ".md-typeset .highlight-ipynb, .md-typeset .jp-OutputArea-output";
+  if (!("ResizeObserver" in window)) return;
+
+  function update(el) {
+    var style = getComputedStyle(el);
+    var scrolls = /auto|scroll/.test(style.overflowX + " " + style.overflowY) &&
+      (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    if (scrolls && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("data-dn-scrollable", "");
+    } else if (!scrolls && el.hasAttribute("data-dn-scrollable")) {
+      el.removeAttribute("tabindex");
+      el.removeAttribute("data-dn-scrollable");
+    }
+  }
+
+  var candidateOf = new WeakMap();
+  var observer = new ResizeObserver(function (entries) {
+    var seen = new Set();
+    entries.forEach(function (entry) {
+      var el = candidateOf.get(entry.target);
+      if (el && !seen.has(el)) {
+        seen.add(el);
+        update(el);
+      }
+    });
+  });
+
+  function watch(el) {
+    candidateOf.set(el, el);
+    observer.observe(el);
+    if (el.firstElementChild) {
+      candidateOf.set(el.firstElementChild, el);
+      observer.observe(el.firstElementChild);
+    }
+  }
+
+  function unwatch(el) {
+    observer.unobserve(el);
+    if (el.firstElementChild) observer.unobserve(el.firstElementChild);
+  }
+
+  // Displays below the fold are not laid out until they come near the viewport
+  // (content-visibility: auto in derivnotes.css); measuring one would lay it out. They are
+  // watched only while the browser renders them.
+  var lazy = "oncontentvisibilityautostatechange" in document.documentElement;
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches(SCROLLERS)) return;
+    if (event.skipped) unwatch(el);
+    else watch(el);
+  }, true);
+
+  // Whether the browser skips laying out el's content for now.
+  function skipped(el) {
+    if (!lazy || getComputedStyle(el).contentVisibility !== "auto") return false;
+    var child = el.firstElementChild;
+    return !child || !child.checkVisibility || !child.checkVisibility({ contentVisibilityAuto: true });
+  }
+
+  function page() {
+    observer.disconnect();
+    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      if (!skipped(el)) watch(el);
+    });
+  }
+
+  // A web font that arrives late can widen a formula inside a box whose own size stays put:
+  // look again once the fonts are in, after the next frame is drawn (layout is then clean).
+  function afterFonts() {
+    if (!document.fonts) return;
+    document.fonts.ready.then(function () {
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          document.querySelectorAll(SCROLLERS).forEach(function (el) {
+            if (!skipped(el)) update(el);
+          });
+        }, 0);
+      });
+    });
+  }
+  afterFonts();
+
+  if (window.document$) window.document$.subscribe(page);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", page);
+  else page();
+})();
