@@ -99,3 +99,16 @@ def test_a_cell_printing_twice_renders_one_output_however_the_kernel_batches_it(
     html = convert.nb2html(str(path), execute=True, kernel_name="python3", allow_errors=False)
     assert html.count('<div class="jp-OutputArea-child') == 1
     assert "<pre>1\n2\n</pre>" in html
+
+
+def test_notebook_pages_ship_only_the_jupyterlab_css_they_can_use(built_site: Path) -> None:
+    import re
+
+    for path in NOTEBOOKS:
+        html = (built_site / path.relative_to(DOCS).with_suffix("") / "index.html").read_text(
+            encoding="utf-8"
+        )
+        css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.DOTALL))
+        assert ".jp-OutputArea-output" in css, f"{path.name}: the output styles were pruned"
+        assert ".jp-Toolbar" not in css, f"{path.name}: JupyterLab's toolbar CSS is still inlined"
+        assert len(css) < 250_000, f"{path.name}: {len(css)} characters of inline CSS"

@@ -19,6 +19,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from derivnotes.cssprune import prune_page_styles
 from derivnotes.markdown import DEFAULT_CACHE_DIR, PageSource, current_page
 from derivnotes.searchtext import strip_math
 from derivnotes.typeset import STYLESHEET, TypesetError, Typesetter
@@ -198,10 +199,13 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         return html
 
     def on_post_page(self, output, page, config):
-        """Notebook pages: drop nbconvert's MathJax 2 and Mermaid loaders (see above) and mark
-        the math of Markdown cells the way arithmatex marks it on the other pages."""
+        """Notebook pages: drop nbconvert's MathJax 2 and Mermaid loaders (see above), mark the
+        math of Markdown cells the way arithmatex marks it on the other pages and prune the
+        inlined CSS (:mod:`derivnotes.cssprune`)."""
         if page.file.src_uri.endswith(".ipynb"):
             output = mark_notebook_math(_NBCONVERT_SCRIPTS.sub("", output))
+            # JupyterLab's whole theme is inlined in every notebook page: keep what it can use.
+            output = prune_page_styles(output)
         if self._typesetter is not None:
             try:
                 output = self._typesetter.page(output, page.file.src_uri)
