@@ -26,7 +26,7 @@ from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("typeset.cjs")
 #: Part of every cache key: bump with the npm mathjax-full pin or typeset.cjs's options.
-MATHJAX_VERSION = "mathjax-full 3.2.2 chtml adaptive v1"
+MATHJAX_VERSION = "mathjax-full 3.2.2 chtml adaptive v2 usage"
 STYLESHEET = "assets/derivnotes/mathjax.css"
 
 _MATH = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.DOTALL)
@@ -65,17 +65,17 @@ class Typesetter:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.node = node or shutil.which("node")
         self._process: subprocess.Popen[str] | None = None
-        self._seen_by_process: set[str] = set()
         self._next_id = 0
         self.formulas: dict[str, tuple[str, bool]] = {}  # every formula of this build
-        self.rendered: dict[str, str] = self._load()
+        # key -> {"html": typeset formula, "usage": what its CSS needs (see typeset.cjs)}
+        self.rendered: dict[str, dict] = self._load()
         self._dirty = False
 
     # -- cache ---------------------------------------------------------------------------------
     def _cache_file(self) -> Path | None:
         return self.cache_dir / "mathjax.json" if self.cache_dir else None
 
-    def _load(self) -> dict[str, str]:
+    def _load(self) -> dict[str, dict]:
         path = self._cache_file()
         if path is None or not path.is_file():
             return {}
@@ -83,7 +83,13 @@ class Typesetter:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            key: entry
+            for key, entry in data.items()
+            if isinstance(entry, dict) and isinstance(entry.get("html"), str) and "usage" in entry
+        }
 
     def save(self) -> None:
         """Write the formula cache (only what this build used, so it does not grow forever)."""
@@ -126,13 +132,12 @@ class Typesetter:
             )
         return json.loads(line)
 
-    def _convert(self, key: str, tex: str, display: bool) -> str:
+    def _convert(self, tex: str, display: bool) -> dict:
         self._next_id += 1
         answer = self._ask({"id": self._next_id, "tex": tex, "display": display})
-        self._seen_by_process.add(key)
         if "error" in answer:
             raise TypesetError(answer["error"])
-        return answer["html"]
+        return {"html": answer["html"], "usage": answer["usage"]}
 
     def close(self) -> None:
         if self._process is not None:
@@ -147,9 +152,9 @@ class Typesetter:
         key = _key(tex, display)
         self.formulas[key] = (tex, display)
         if key not in self.rendered:
-            self.rendered[key] = self._convert(key, tex, display)
+            self.rendered[key] = self._convert(tex, display)
             self._dirty = True
-        return self.rendered[key]
+        return self.rendered[key]["html"]
 
     def page(self, html: str, where: str) -> str:
         """*html* with every arithmatex element's TeX replaced by typeset math."""
@@ -177,18 +182,28 @@ class Typesetter:
             raise TypesetError("\n".join(errors))
         return out
 
+    def usage(self) -> dict[str, list]:
+        """What the CSS of this build's formulas needs: the union of their usages, sorted."""
+        union: dict[str, set[str]] = {"wrappers": set(), "chars": set(), "delims": set()}
+        for key in self.formulas:
+            for kind, items in self.rendered[key]["usage"].items():
+                union.setdefault(kind, set()).update(json.dumps(item) for item in items)
+        return {kind: [json.loads(item) for item in sorted(items)] for kind, items in union.items()}
+
     def stylesheet(self) -> str:
-        """The CSS for every formula typeset in this build (fonts relative to assets/derivnotes)."""
-        set_key = hashlib.sha256("\n".join(sorted(self.formulas)).encode()).hexdigest()
-        cached = self.cache_dir / "mathjax-css" / f"{set_key}.css" if self.cache_dir else None
+        """The CSS for every formula typeset in this build (fonts relative to assets/derivnotes).
+
+        It depends only on the union of the formulas' usages, so formulas that came from the
+        cache are not typeset again, and an unchanged union reuses the cached stylesheet.
+        """
+        if not self.formulas:
+            return ""
+        usage = self.usage()
+        key = hashlib.sha256(f"{MATHJAX_VERSION}\0{json.dumps(usage)}".encode()).hexdigest()
+        cached = self.cache_dir / "mathjax-css" / f"{key}.css" if self.cache_dir else None
         if cached is not None and cached.is_file():
             return cached.read_text(encoding="utf-8")
-        # MathJax's stylesheet covers the characters it has typeset in this process: show it
-        # the formulas that came from the cache too.
-        for key, (tex, display) in sorted(self.formulas.items()):
-            if key not in self._seen_by_process:
-                self._convert(key, tex, display)
-        css = self._ask({"css": True})["css"] if self.formulas else ""
+        css = self._ask({"css": True, "usage": usage})["css"]
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             cached.write_text(css, encoding="utf-8")
