@@ -4,7 +4,7 @@
 //
 // Each candidate and its first child are watched with a ResizeObserver, whose callbacks run
 // right after the browser's own layout: reading their sizes there forces no extra layout, and
-// they run again whenever the box or its content changes size (window resized, fonts loaded).
+// they run again whenever the box or its content changes size (window resized, a font loaded).
 // Re-done on every page of instant navigation. Loaded with `defer`, after Material's bundle
 // (which defines document$).
 (function () {
@@ -14,17 +14,25 @@
                   ".md-typeset .highlight-ipynb, .md-typeset .jp-OutputArea-output";
   if (!("ResizeObserver" in window)) return;
 
-  function update(el) {
+  // Reads first, then writes: a write between two reads would make the browser recompute the
+  // page's style for the second read.
+  function scrolls(el) {
     var style = getComputedStyle(el);
-    var scrolls = /auto|scroll/.test(style.overflowX + " " + style.overflowY) &&
+    return /auto|scroll/.test(style.overflowX + " " + style.overflowY) &&
       (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
-    if (scrolls && !el.hasAttribute("tabindex")) {
-      el.setAttribute("tabindex", "0");
-      el.setAttribute("data-dn-scrollable", "");
-    } else if (!scrolls && el.hasAttribute("data-dn-scrollable")) {
-      el.removeAttribute("tabindex");
-      el.removeAttribute("data-dn-scrollable");
-    }
+  }
+
+  function update(elements) {
+    var results = elements.map(scrolls);
+    elements.forEach(function (el, i) {
+      if (results[i] && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-dn-scrollable", "");
+      } else if (!results[i] && el.hasAttribute("data-dn-scrollable")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-dn-scrollable");
+      }
+    });
   }
 
   var candidateOf = new WeakMap();
@@ -32,11 +40,9 @@
     var seen = new Set();
     entries.forEach(function (entry) {
       var el = candidateOf.get(entry.target);
-      if (el && !seen.has(el)) {
-        seen.add(el);
-        update(el);
-      }
+      if (el) seen.add(el);
     });
+    update(Array.from(seen));
   });
 
   function watch(el) {
@@ -78,21 +84,6 @@
     });
   }
 
-  // A web font that arrives late can widen a formula inside a box whose own size stays put:
-  // look again once the fonts are in, after the next frame is drawn (layout is then clean).
-  function afterFonts() {
-    if (!document.fonts) return;
-    document.fonts.ready.then(function () {
-      requestAnimationFrame(function () {
-        setTimeout(function () {
-          document.querySelectorAll(SCROLLERS).forEach(function (el) {
-            if (!skipped(el)) update(el);
-          });
-        }, 0);
-      });
-    });
-  }
-  afterFonts();
 
   if (window.document$) window.document$.subscribe(page);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", page);
