@@ -76,61 +76,48 @@ def selector_can_match(selector: str, classes: set[str]) -> bool:
     return all(name in classes for name in _CLASS_IN_SELECTOR.findall(without_attributes))
 
 
+def _skip_string_or_comment(css: str, i: int) -> int:
+    """The index just past the string or comment starting at ``css[i]``; ``i`` if none does."""
+    if css[i] in "\"'":
+        j = i + 1
+        while j < len(css) and css[j] != css[i]:
+            j += 2 if css[j] == "\\" else 1
+        return j + 1
+    if css.startswith("/*", i):
+        end = css.find("*/", i + 2)
+        return len(css) if end < 0 else end + 2
+    return i
+
+
 def _blocks(css: str):
     """Yield ``(prelude, body)`` for each top-level item; ``body`` is None for ``@x ...;``."""
     i, n = 0, len(css)
     while i < n:
-        # skip whitespace and comments
-        while i < n and (css[i].isspace() or css.startswith("/*", i)):
-            if css.startswith("/*", i):
-                end = css.find("*/", i + 2)
-                i = n if end < 0 else end + 2
-            else:
-                i += 1
-        if i >= n:
-            return
-        start, quote = i, ""
+        start, depth, opened = i, 0, 0
         while i < n:
+            after = _skip_string_or_comment(css, i)
+            if after != i:
+                i = after
+                continue
             char = css[i]
-            if quote:
-                if char == quote and css[i - 1] != "\\":
-                    quote = ""
-            elif char in "\"'":
-                quote = char
-            elif css.startswith("/*", i):
-                end = css.find("*/", i + 2)
-                i = n if end < 0 else end + 1
-            elif char == ";":
-                yield css[start : i + 1], None
-                i += 1
-                break
-            elif char == "{":
-                prelude, depth, j = css[start:i], 1, i + 1
-                quote = ""
-                while j < n and depth:
-                    c = css[j]
-                    if quote:
-                        if c == quote and css[j - 1] != "\\":
-                            quote = ""
-                    elif c in "\"'":
-                        quote = c
-                    elif css.startswith("/*", j):
-                        end = css.find("*/", j + 2)
-                        j = n if end < 0 else end + 1
-                    elif c == "{":
-                        depth += 1
-                    elif c == "}":
-                        depth -= 1
-                    j += 1
-                yield prelude, css[i + 1 : j - 1]
-                i = j
-                break
             i += 1
+            if char == ";" and depth == 0:
+                yield css[start:i], None
+                break
+            if char == "{":
+                depth += 1
+                opened = opened or i
+            elif char == "}" and depth:
+                depth -= 1
+                if depth == 0:
+                    yield css[start : opened - 1], css[opened : i - 1]
+                    break
         else:
-            tail = css[start:].strip()
-            if tail:
-                yield tail, None
-            return
+            if css[start:].strip():
+                yield css[start:], None
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def prune_css(css: str, classes: set[str]) -> str:
@@ -145,7 +132,9 @@ def prune_css(css: str, classes: set[str]) -> str:
     """
     out: list[str] = []
     for prelude, body in _blocks(css):
-        head = prelude.strip()
+        head = _COMMENT.sub("", prelude).strip()
+        if not head:
+            continue
         if body is None:
             out.append(head)
         elif head.startswith("@"):
