@@ -92,6 +92,18 @@ def test_check_exits_2_on_a_malformed_block_naming_file_and_line(
     assert any(f"page.md:{n}:" in err for n in (expected, expected + 1)), err
 
 
+def test_check_notes_a_display_it_cannot_read_with_file_line_and_reason(tmp_path, capsys):
+    # A misspelt TeX command: the step is decided and the check passes, but the site's build
+    # stops when MathJax typesets the display, so the check points at the line.
+    text = GOOD.replace("= \\sigma(-z)", "= \\sigam(-z)")
+    code, out, err = run("check", "--no-cache", str(write(tmp_path, text)), capsys=capsys)
+    assert code == 0
+    assert "1 display(s) not cross-checked" in out
+    line = text.splitlines().index("      - tex: = \\sigam(-z)") + 1
+    assert f"page.md:{line}: note: derivation 'one-minus-sigma', chain 's', step 2:" in err
+    assert "unknown command '\\sigam'" in err
+
+
 def test_check_walks_folders_and_list_prints_every_step(tmp_path, capsys) -> None:
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", GOOD, "a.md")

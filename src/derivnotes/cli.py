@@ -122,11 +122,47 @@ def check_lines(
                 flag = "ok" if step.ok else "FAIL"
                 text = f"       {flag:4} {step.chain} #{step.number} ({step.status}) {step.method}"
                 report.lines.append(("out", text))
+        report.lines.extend(("err", note) for note in unread_display_notes(result, name))
         if not result.ok:
             report.lines.append(("err", failure_message(result)))
             if report.status == EXIT_OK:
                 report.status = EXIT_REFUTED
     return report
+
+
+def unread_display_notes(result: DerivationResult, name: str) -> list[str]:
+    r"""A ``file:line:`` note for each display the checker could not read back, and why.
+
+    Not an error (the exit status stays 0), but the page marks such a display "not
+    cross-checked", and a misspelt TeX command in it (``\tahn``) stops the site's build when
+    the math is typeset: the note says which line to look at.
+
+    Examples
+    --------
+    >>> page = ["```derivation", "id: t", "symbols:", "  z: real", "chains:", "  - name: c",
+    ...         "    steps:", "      - tex: \\tahn(z)", "        expr: tanh(z)", "```"]
+    >>> report = check_lines(page, name="docs/example.md", cache=ResultCache(None))
+    >>> report.status
+    0
+    >>> print(report.lines[1][1])
+    docs/example.md:8: note: derivation 't', chain 'c', step 1: display not cross-checked
+    (unknown command '\tahn').
+        The step was decided; the page marks its display "not cross-checked". Check the tex
+        for a typo: a TeX command that does not exist stops the build when the math is typeset.
+    """
+    notes = []
+    for step in result.steps:
+        if step.display != "unparsed" or step.status == "error" or not step.display_detail:
+            continue  # a step that errored is reported by failure_message
+        notes.append(
+            f"{name}:{step.line}: note: derivation '{result.id}', chain '{step.chain}', "
+            f"step {step.number}: display not cross-checked ({step.display_detail}).\n"
+            '    The step was decided; the page marks its display "not cross-checked". Check the '
+            "tex\n"
+            "    for a typo: a TeX command that does not exist stops the build when the math is "
+            "typeset."
+        )
+    return notes
 
 
 def run_blocks(
