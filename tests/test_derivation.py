@@ -708,6 +708,14 @@ def test_undeclared_name_suggests_the_declared_one() -> None:
     assert "declare it under symbols or define" in caught.value.message
 
 
+def test_undeclared_name_with_two_letters_swapped_suggests_the_swapped_back_name() -> None:
+    # difflib alone would offer 'tan' (one letter dropped) for 'tahn'.
+    with pytest.raises(DerivationError) as caught:
+        parse_derivation(GOOD.replace("expr: sigma(-z)", "expr: 1 - 2*sigma(z) + 0*tahn(z)"))
+    assert "undeclared name 'tahn'" in caught.value.message
+    assert "did you mean 'tanh'?" in caught.value.message
+
+
 def test_unknown_key_names_the_allowed_ones() -> None:
     with pytest.raises(DerivationError) as caught:
         parse_derivation(GOOD.replace("expr: sigma(-z)", "exprs: sigma(-z)"))

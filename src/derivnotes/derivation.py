@@ -689,8 +689,8 @@ class _Parser:
                 local[name] = sp.Symbol(name, integer=True)
                 continue
             candidates = [*objects, *extra, *FUNCTIONS, *CONSTANTS]
-            close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            close = _closest_name(name, candidates)
+            hint = f" (did you mean '{close}'?)" if close else ""
             if name == "e":
                 hint = " (for Euler's number write exp(...) or E)"
             raise self.error(
@@ -699,6 +699,32 @@ class _Parser:
                 line,
             )
         return local
+
+
+def _closest_name(name: str, candidates: list[str]) -> str | None:
+    """The candidate *name* is most likely a typo of: two swapped neighbouring letters first.
+
+    difflib alone prefers a dropped letter to a swap, and would offer ``tan`` for ``tahn``.
+
+    Examples
+    --------
+    >>> _closest_name("tahn", ["tan", "tanh", "atan"])
+    'tanh'
+    >>> _closest_name("sigam", ["sigma", "sign"])
+    'sigma'
+    >>> _closest_name("lgo", ["log", "ln"]), _closest_name("xyz", ["log"])
+    ('log', None)
+    """
+    for candidate in candidates:
+        if len(candidate) != len(name):
+            continue
+        diff = [i for i, (a, b) in enumerate(zip(name, candidate, strict=True)) if a != b]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            i = diff[0]
+            if name[i : i + 2] == candidate[i + 1] + candidate[i]:
+                return candidate
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def parse_derivation(text: str, *, file: str = "<string>", line: int = 1) -> Derivation:
