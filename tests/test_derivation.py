@@ -700,6 +700,20 @@ def test_malformed_block_raises_with_the_offending_line(text: str, needle: str, 
     assert str(error) == f"page.md:{error.line}: {error.message}"
 
 
+def test_bad_yaml_names_a_tab_and_puts_the_advice_on_lines_of_its_own() -> None:
+    text = GOOD.replace("        expr: sigma(-z)", "\texpr: sigma(-z)")
+    with pytest.raises(DerivationError) as caught:
+        parse_derivation(text, file="page.md", line=1)
+    first, *advice = caught.value.message.splitlines()
+    assert first.startswith("the derivation block is not valid YAML (") and first.endswith(").")
+    assert advice[0] == "    This line holds a tab: indent with spaces only."
+    assert caught.value.line == line_of(text, "\texpr")
+    with pytest.raises(DerivationError) as caught:
+        parse_derivation(GOOD.replace("  z: real", "  z: [real"))
+    assert "tab" not in caught.value.message
+    assert all(ln.startswith("    ") for ln in caught.value.message.splitlines()[1:])
+
+
 def test_undeclared_name_suggests_the_declared_one() -> None:
     with pytest.raises(DerivationError) as caught:
         parse_derivation(GOOD.replace("expr: sigma(-z)", "expr: sigam(-z)"))

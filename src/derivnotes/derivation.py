@@ -331,12 +331,15 @@ class _Parser:
             mark = exc.problem_mark or exc.context_mark
             line = self.line0 + (mark.line if mark is not None else 0)
             problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+            tab = "'\\t'" in problem  # the scanner met a tab where YAML wants spaces
             raise DerivationError(
-                f"the derivation block is not valid YAML: {problem}. Check the indentation "
-                "(spaces only; the keys of one mapping in the same column) and put in single "
-                "quotes a value that contains ': ' or ' #', or starts with '{', '[', '*', '&', "
-                "'!', '|', '>' or '- ', writing a ' inside it as '' (in double quotes, a "
-                "backslash starts an escape)",
+                f"the derivation block is not valid YAML ({problem}).\n"
+                + ("    This line holds a tab: indent with spaces only.\n" if tab else "")
+                + "    Look at this line and the one before it. Indent with spaces only, each\n"
+                "    key of a mapping in the same column as its neighbours. Put in single quotes\n"
+                "    a value that contains ': ' or ' #', or starts with '{', '[', '*', '&', '!',\n"
+                "    '|', '>' or '- ', writing a ' inside it as '' (in double quotes, a backslash\n"
+                "    starts an escape).",
                 file=self.file,
                 line=line,
             ) from None
