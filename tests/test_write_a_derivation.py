@@ -83,3 +83,11 @@ def test_the_examples_parse_as_the_yaml_they_show() -> None:
     for fence in EXAMPLES:
         if "exit=2" not in fence.info:
             assert isinstance(yaml.safe_load(fence.body), dict)
+
+
+def test_the_tex_functions_it_lists_are_the_ones_the_reader_applies() -> None:
+    from derivnotes.latex import FUNCTIONS
+
+    text = PAGE.read_text(encoding="utf-8")
+    listed = text.split("TeX's own functions are applied too:", 1)[1].split("\n- ", 1)[0]
+    assert set(re.findall(r"`\\(\w+)`", listed)) == set(FUNCTIONS)

@@ -119,8 +119,8 @@ def describe_failure(step: StepResult) -> str:
             f"    expr: {step.expr}\n"
             f"    {step.display_detail or ''}\n"
             "    The page must show what was checked: make `tex` and `expr` say the same thing. "
-            "(In tex, a(1-a) is a product; only a function declared under define, such as "
-            "\\sigma(z), is applied.)"
+            "(In tex, a(1-a) is a product; a function is applied only when it is declared "
+            "under define, such as \\sigma(z), or is one of TeX's, such as \\ln or \\tanh.)"
         )
     return (
         f"chain {where} could not be decided: {step.message or step.method}. Check that this "
