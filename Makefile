@@ -8,6 +8,9 @@ PIP_STAMP := $(VENV)/.derivnotes-installed
 NPM_STAMP := node_modules/.derivnotes-installed
 MATHJAX   := docs/assets/vendor/mathjax/tex-chtml.js
 SITE_DIR  ?= site
+# Material prints a banner about MkDocs 2.0 at every build; the move it asks about is covered by
+# tests/test_zensical.py, so contributors need not read it on every save under `make serve`.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup site serve test check lint audit node chromium clean
 

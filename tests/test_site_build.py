@@ -144,3 +144,33 @@ def test_math_css_into_must_name_a_stylesheet_of_extra_css(tmp_path: Path) -> No
     done = build_site(work / "site", "-f", str(work / "mkdocs.yml"))
     assert done.returncode != 0
     assert "math_css_into is 'x.css', which is not in extra_css" in done.stderr
+
+
+def test_math_mathjax_cannot_typeset_fails_the_build_naming_file_and_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "# Page\n\nFine: $\\sigma(z)$.\n\nBroken: $1 - \\tahn^2(z)$.\n", encoding="utf-8"
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - derivnotes\n"
+        "markdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode != 0
+    expected = "docs/index.md:5: MathJax cannot typeset this math: Undefined control sequence"
+    assert f"{expected} \\tahn" in done.stderr, done.stderr
+    assert not (tmp_path / "site" / "index.html").exists() or "tahn" not in (
+        tmp_path / "site" / "index.html"
+    ).read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ errors name ``docs/page.md:LINE``, and it places the decision cache next to ``mk
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import posixpath
@@ -22,7 +23,7 @@ from mkdocs.plugins import BasePlugin
 from derivnotes.cssprune import prune_page_styles
 from derivnotes.markdown import DEFAULT_CACHE_DIR, PageSource, current_page
 from derivnotes.searchtext import strip_math
-from derivnotes.typeset import STYLESHEET, TypesetError, Typesetter
+from derivnotes.typeset import STYLESHEET, TypesetError, Typesetter, locate
 
 log = logging.getLogger("mkdocs.plugins.derivnotes")
 
@@ -171,21 +172,23 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             self._math_css_source = Path(found.abs_src_path)
         return files
 
-    def on_page_markdown(self, markdown, page, config, files):
-        abs_path = page.file.abs_src_path
-        file = page.file.src_uri
-        offset = 0
-        if abs_path:
-            path = Path(abs_path)
+    def _source(self, page) -> tuple[str, str]:
+        """The page's source file as errors name it (relative to mkdocs.yml) and its text
+        ("" when it cannot be read)."""
+        file, source = page.file.src_uri, ""
+        if page.file.abs_src_path:
+            path = Path(page.file.abs_src_path)
             try:
                 file = str(path.resolve().relative_to(self._root))
             except ValueError:
                 file = str(path)
-            try:
+            with contextlib.suppress(OSError):
                 source = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-                offset = body_line_offset(source, markdown)
-            except OSError:
-                pass
+        return file, source
+
+    def on_page_markdown(self, markdown, page, config, files):
+        file, source = self._source(page)
+        offset = body_line_offset(source, markdown) if source else 0
         self._token = current_page.set(
             PageSource(file=file, line_offset=offset, cache_dir=self._cache_dir)
         )
@@ -210,8 +213,27 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             try:
                 output = self._typesetter.page(output, page.file.src_uri)
             except TypesetError as exc:
-                raise PluginError(f"math typesetting failed:\n{exc}") from exc
+                raise PluginError(self._typeset_failure(page, exc)) from exc
         return output
+
+    def _typeset_failure(self, page, exc: TypesetError) -> str:
+        """``file:line: what MathJax said`` for each formula of *page* it could not typeset."""
+        file, source = self._source(page)
+        if not exc.failures:
+            return f"{file}: math typesetting failed:\n{exc}"
+        lines = []
+        for tex, message in exc.failures:
+            number = locate(tex, message, source)
+            where = f"{file}:{number}" if number else file
+            shown = " ".join(tex.split())
+            shown = shown if len(shown) <= 160 else shown[:157] + "..."
+            lines.append(f"{where}: MathJax cannot typeset this math: {message}\n    in: {shown}")
+        lines.append(
+            "  What to do: correct the TeX on that line (in a derivation block, a step's tex or "
+            "its why); a misspelt command such as \\tahn for \\tanh is the usual cause. "
+            "`derivnotes check` also notes displays it cannot read."
+        )
+        return "\n".join(lines)
 
     def _write_math_css(self, site_dir: Path, css: str) -> None:
         """The math's CSS on its own (STYLESHEET) or after the site stylesheet math_css_into,

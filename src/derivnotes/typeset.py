@@ -33,7 +33,46 @@ _MATH = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.DOTALL)
 
 
 class TypesetError(Exception):
-    """MathJax could not typeset a formula, or Node/MathJax is not available."""
+    """MathJax could not typeset a formula, or Node/MathJax is not available.
+
+    ``failures`` holds ``(tex, MathJax's message)`` for each formula of a page that failed.
+    """
+
+    def __init__(self, message: str, failures: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or []
+
+
+_CONTROL_SEQUENCE = re.compile(r"(\\[A-Za-z]+)\s*$")
+
+
+def locate(tex: str, message: str, source: str) -> int | None:
+    r"""The 1-based line of *source* (a page's Markdown) where a formula that failed with
+    MathJax's *message* most likely is: the line naming the offending control sequence, else
+    the line where the formula's first line appears; None if neither is found.
+
+    Examples
+    --------
+    >>> page = "# T\n\ntext\n  - tex: = 1 - \\tahn^2(z)\n"
+    >>> locate("1 - \\tahn^2(z)", "Undefined control sequence \\tahn", page)
+    4
+    >>> locate("x^{2", "Missing close brace", "a\n$x^{2$\n")
+    2
+    """
+    lines = source.splitlines()
+    named = _CONTROL_SEQUENCE.search(message)
+    if named:
+        pattern = re.compile(re.escape(named.group(1)) + r"(?![A-Za-z])")
+        for number, line in enumerate(lines, 1):
+            if pattern.search(line):
+                return number
+    first = tex.strip().splitlines()[0].strip() if tex.strip() else ""
+    for probe in (first, first[:40]):
+        if len(probe) >= 3:
+            for number, line in enumerate(lines, 1):
+                if probe in line:
+                    return number
+    return None
 
 
 def _key(tex: str, display: bool) -> str:
@@ -159,6 +198,7 @@ class Typesetter:
     def page(self, html: str, where: str) -> str:
         """*html* with every arithmatex element's TeX replaced by typeset math."""
         errors: list[str] = []
+        failures: list[tuple[str, str]] = []
 
         def replace(match: re.Match[str]) -> str:
             tag, inner = match.group(1), match.group(2)
@@ -170,6 +210,7 @@ class Typesetter:
                 rendered = self.render(tex, display)
             except TypesetError as exc:
                 errors.append(f"{where}: cannot typeset {tex[:200]!r}: {exc}")
+                failures.append((tex, str(exc)))
                 return match.group(0)
             # A display may be wider than a phone's screen and scroll sideways; laid out lazily
             # (content-visibility), it cannot be measured cheaply, so every display takes
@@ -179,7 +220,7 @@ class Typesetter:
 
         out = _MATH.sub(replace, html)
         if errors:
-            raise TypesetError("\n".join(errors))
+            raise TypesetError("\n".join(errors), failures)
         return out
 
     def usage(self) -> dict[str, list]:
