@@ -64,9 +64,10 @@ FloatArray = NDArray[np.float64]
 _UNDERFLOW_IS_FINE = np.errstate(under="ignore")
 
 #: Bytes of ``X`` handled per block by the costs and gradients: small enough for a block to
-#: stay in the CPU cache between ``X_blk @ w`` and ``X_blk.T @ r``, large enough that the
-#: per-block overhead (a dozen numpy calls) is negligible.
-_BLOCK_BYTES = 1 << 20
+#: stay in the CPU cache (L3) between ``X_blk @ w`` and ``X_blk.T @ r``, large enough that the
+#: per-block overhead (a dozen numpy calls) is small. Measured on 1,000,000 x 32 on a 2-core
+#: EPYC (512 KiB L2 per core, 32 MiB L3): 4 MiB blocks took about 10 % less time than 1 MiB.
+_BLOCK_BYTES = 1 << 22
 
 
 # --------------------------------------------------------------------------------------------
