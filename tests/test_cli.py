@@ -92,16 +92,31 @@ def test_check_exits_2_on_a_malformed_block_naming_file_and_line(
     assert any(f"page.md:{n}:" in err for n in (expected, expected + 1)), err
 
 
-def test_check_notes_a_display_it_cannot_read_with_file_line_and_reason(tmp_path, capsys):
-    # A misspelt TeX command: the step is decided and the check passes, but the site's build
-    # stops when MathJax typesets the display, so the check points at the line.
+def test_check_reports_a_misspelt_tex_command_as_the_build_would_with_file_and_line(
+    tmp_path, capsys
+):
+    # The step is decided, but MathJax cannot typeset the display, which would stop the site's
+    # build: the check says so (exit 2) with the line, besides its note on the unread display.
     text = GOOD.replace("= \\sigma(-z)", "= \\sigam(-z)")
     code, out, err = run("check", "--no-cache", str(write(tmp_path, text)), capsys=capsys)
-    assert code == 0
-    assert "1 display(s) not cross-checked" in out
+    assert code == 2
+    assert "FAIL" in out and "1 display(s) not cross-checked" in out
     line = text.splitlines().index("      - tex: = \\sigam(-z)") + 1
     assert f"page.md:{line}: note: derivation 'one-minus-sigma', chain 's', step 2:" in err
     assert "unknown command '\\sigam'" in err
+    assert (
+        f"page.md:{line}: derivation 'one-minus-sigma', chain 's': MathJax cannot typeset its "
+        "display: Undefined control sequence \\sigam." in err
+    )
+
+
+def test_check_typesets_the_math_of_why_too(tmp_path, capsys) -> None:
+    text = GOOD.replace("why: symmetry of the sigmoid", "why: 'symmetry: $\\tahn$'")
+    code, _, err = run("check", "--no-cache", str(write(tmp_path, text)), capsys=capsys)
+    assert code == 2
+    line = text.splitlines().index("        why: 'symmetry: $\\tahn$'") + 1
+    assert f"page.md:{line}: derivation 'one-minus-sigma', chain 's': MathJax cannot" in err
+    assert "Undefined control sequence \\tahn" in err
 
 
 def test_check_walks_folders_and_list_prints_every_step(tmp_path, capsys) -> None:

@@ -20,6 +20,7 @@ from derivnotes.blocks import FenceError, iter_fences
 from derivnotes.cache import ResultCache
 from derivnotes.markdown import DEFAULT_CACHE_DIR, failure_message
 from derivnotes.results import DerivationError, DerivationResult
+from derivnotes.typeset import MathJaxUnavailable, TypesetError, Typesetter, locate
 
 EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
 
@@ -83,7 +84,12 @@ class FileReport:
 
 
 def check_lines(
-    lines: list[str], *, name: str, cache: ResultCache, verbose_steps: bool = False
+    lines: list[str],
+    *,
+    name: str,
+    cache: ResultCache,
+    verbose_steps: bool = False,
+    typesetter: Typesetter | None = None,
 ) -> FileReport:
     """Decide every derivation block of a file's *lines*; *name* is the file in messages.
 
@@ -113,7 +119,11 @@ def check_lines(
             continue
         report.blocks += 1
         report.steps += len(result.steps)
-        mark = "ok  " if result.ok else "FAIL"
+        problems = []
+        if typesetter is not None:
+            block = lines[fence.start : fence.end + 1]
+            problems = untypesettable_displays(result, name, block, fence.start, typesetter)
+        mark = "ok  " if result.ok and not problems else "FAIL"
         report.lines.append(
             ("out", f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}")
         )
@@ -123,6 +133,9 @@ def check_lines(
                 text = f"       {flag:4} {step.chain} #{step.number} ({step.status}) {step.method}"
                 report.lines.append(("out", text))
         report.lines.extend(("err", note) for note in unread_display_notes(result, name))
+        for problem in problems:
+            report.lines.append(("err", problem))
+            report.status = EXIT_MALFORMED
         if not result.ok:
             report.lines.append(("err", failure_message(result)))
             if report.status == EXIT_OK:
@@ -165,10 +178,50 @@ def unread_display_notes(result: DerivationResult, name: str) -> list[str]:
     return notes
 
 
+def untypesettable_displays(
+    result: DerivationResult, name: str, block: list[str], first: int, typesetter: Typesetter
+) -> list[str]:
+    r"""``file:line:`` errors for each chain display of *result* that MathJax cannot typeset
+    (a misspelt command in a step's tex or why, say), which would stop the site's build.
+
+    *block* holds the lines of the fence, the first being line ``first + 1`` of the file.
+    """
+    from derivnotes.render import chain_tex
+    from derivnotes.typeset import split_delimiters
+
+    problems = []
+    chains: dict[str, list] = {}
+    for step in result.steps:
+        chains.setdefault(step.chain, []).append(step)
+    for chain, steps in chains.items():
+        found = split_delimiters(chain_tex(steps))
+        if found is None:
+            continue
+        tex, display = found
+        try:
+            typesetter.render(tex, display)
+        except MathJaxUnavailable:
+            raise
+        except TypesetError as exc:
+            number = locate(tex, str(exc), "\n".join(block))
+            line = first + number if number else steps[0].line
+            problems.append(
+                f"{name}:{line}: derivation '{result.id}', chain '{chain}': MathJax cannot "
+                f"typeset its display: {exc}.\n"
+                "    The site's build would stop here. Correct the TeX on that line (a step's "
+                "tex or the math\n    in its why); a misspelt command such as \\tahn is the "
+                "usual cause."
+            )
+    return problems
+
+
 def run_blocks(
     paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bool, out, err
 ) -> int:
     cache = ResultCache(cache_dir)
+    # Each display is also typeset with the site's MathJax (as the build will), when Node and
+    # the npm packages are there; formulas the build already typeset come from its cache.
+    typesetter = Typesetter(cache_dir) if Typesetter.available() else None
     status = EXIT_OK
     blocks = steps = 0
     started = time.perf_counter()
@@ -180,12 +233,22 @@ def run_blocks(
     for path in files:
         name = display_path(path)
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-        report = check_lines(lines, name=name, cache=cache, verbose_steps=verbose_steps)
+        try:
+            report = check_lines(
+                lines, name=name, cache=cache, verbose_steps=verbose_steps, typesetter=typesetter
+            )
+        except MathJaxUnavailable as exc:  # Node or MathJax itself failed: check without it
+            print(f"derivnotes: displays not typeset ({exc})", file=err)
+            typesetter = None
+            report = check_lines(lines, name=name, cache=cache, verbose_steps=verbose_steps)
         for stream, text in report.lines:
             print(text, file=out if stream == "out" else err)
         blocks += report.blocks
         steps += report.steps
         status = max(status, report.status)  # malformed (2) outweighs refuted (1)
+    if typesetter is not None:
+        typesetter.close()
+        typesetter.save(prune=False)
     elapsed = time.perf_counter() - started
     print(
         f"derivnotes: {blocks} block(s), {steps} step(s) in {len(files)} file(s), "

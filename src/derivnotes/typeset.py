@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 SCRIPT = Path(__file__).with_name("typeset.cjs")
+NODE_ROOT = Path(__file__).resolve().parents[2]  # the checkout, where `make setup` runs npm ci
 #: Part of every cache key: bump with the npm mathjax-full pin or typeset.cjs's options.
 MATHJAX_VERSION = "mathjax-full 3.2.2 chtml adaptive v2 usage"
 STYLESHEET = "assets/derivnotes/mathjax.css"
@@ -41,6 +42,10 @@ class TypesetError(Exception):
     def __init__(self, message: str, failures: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.failures = failures or []
+
+
+class MathJaxUnavailable(TypesetError):
+    """Node.js or the npm mathjax-full package is missing, or the MathJax process stopped."""
 
 
 _CONTROL_SEQUENCE = re.compile(r"(\\[A-Za-z]+)\s*$")
@@ -110,6 +115,11 @@ class Typesetter:
         self.rendered: dict[str, dict] = self._load()
         self._dirty = False
 
+    @staticmethod
+    def available() -> bool:
+        """Whether Node.js and the npm mathjax-full package (``make setup``) are there."""
+        return bool(shutil.which("node")) and (NODE_ROOT / "node_modules" / "mathjax-full").is_dir()
+
     # -- cache ---------------------------------------------------------------------------------
     def _cache_file(self) -> Path | None:
         return self.cache_dir / "mathjax.json" if self.cache_dir else None
@@ -130,13 +140,17 @@ class Typesetter:
             if isinstance(entry, dict) and isinstance(entry.get("html"), str) and "usage" in entry
         }
 
-    def save(self) -> None:
-        """Write the formula cache (only what this build used, so it does not grow forever)."""
+    def save(self, prune: bool = True) -> None:
+        """Write the formula cache: only what this build used, so that it does not grow forever
+        (*prune*), or everything it holds (``derivnotes check``, which sees only displays)."""
         path = self._cache_file()
         if path is None or not self._dirty:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        used = {key: self.rendered[key] for key in self.formulas if key in self.rendered}
+        if prune:
+            used = {key: self.rendered[key] for key in self.formulas if key in self.rendered}
+        else:
+            used = dict(self.rendered)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(used, handle, sort_keys=True)
@@ -146,7 +160,7 @@ class Typesetter:
     def _ask(self, request: dict) -> dict:
         if self._process is None:
             if not self.node:
-                raise TypesetError(
+                raise MathJaxUnavailable(
                     "math is typeset at build time with Node.js, which is not "
                     "installed: install Debian's nodejs and run `make setup`"
                 )
@@ -157,7 +171,7 @@ class Typesetter:
                 stderr=subprocess.PIPE,
                 text=True,
                 encoding="utf-8",
-                cwd=Path(__file__).resolve().parents[2],  # where node_modules/ is
+                cwd=NODE_ROOT,  # where node_modules/ is
             )
         assert self._process.stdin and self._process.stdout
         self._process.stdin.write(json.dumps(request) + "\n")
@@ -165,7 +179,7 @@ class Typesetter:
         line = self._process.stdout.readline()
         if not line:
             error = self._process.stderr.read() if self._process.stderr else ""
-            raise TypesetError(
+            raise MathJaxUnavailable(
                 f"MathJax (Node) stopped: {error.strip()[-800:]} — run "
                 "`make setup` so that node_modules/mathjax-full is installed"
             )
