@@ -2,7 +2,8 @@
 
 ``derivnotes check [PATH ...]`` decides every derivation block under the given files or folders
 (default ``docs/``) without building the site. Exit status: 0 when every step holds, 1 when a step
-is refuted or a display disagrees with its expr, 2 when a block is malformed (file and line named).
+is refuted or a display disagrees with its expr, 2 when a block is malformed or its display cannot
+be typeset by the site's MathJax (file and line named).
 ``derivnotes new SLUG --title "..."`` scaffolds a derivation page (:mod:`derivnotes.scaffold`).
 """
 
