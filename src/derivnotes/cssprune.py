@@ -11,7 +11,9 @@ rules whose selectors name no class, and selectors this module does not take apa
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 _CLASS_ATTR = re.compile(r'\bclass\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', re.IGNORECASE)
 _CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -76,45 +78,29 @@ def selector_can_match(selector: str, classes: set[str]) -> bool:
     return all(name in classes for name in _CLASS_IN_SELECTOR.findall(without_attributes))
 
 
-def _skip_string_or_comment(css: str, i: int) -> int:
-    """The index just past the string or comment starting at ``css[i]``; ``i`` if none does."""
-    if css[i] in "\"'":
-        j = i + 1
-        while j < len(css) and css[j] != css[i]:
-            j += 2 if css[j] == "\\" else 1
-        return j + 1
-    if css.startswith("/*", i):
-        end = css.find("*/", i + 2)
-        return len(css) if end < 0 else end + 2
-    return i
+# What matters to the structure of CSS: strings and comments (skipped whole), braces and
+# semicolons. Everything between two of these is copied as it is.
+_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|/\*.*?(?:\*/|$)|[{};]', re.DOTALL)
 
 
 def _blocks(css: str):
     """Yield ``(prelude, body)`` for each top-level item; ``body`` is None for ``@x ...;``."""
-    i, n = 0, len(css)
-    while i < n:
-        start, depth, opened = i, 0, 0
-        while i < n:
-            after = _skip_string_or_comment(css, i)
-            if after != i:
-                i = after
-                continue
-            char = css[i]
-            i += 1
-            if char == ";" and depth == 0:
-                yield css[start:i], None
-                break
-            if char == "{":
-                depth += 1
-                opened = opened or i
-            elif char == "}" and depth:
-                depth -= 1
-                if depth == 0:
-                    yield css[start : opened - 1], css[opened : i - 1]
-                    break
-        else:
-            if css[start:].strip():
-                yield css[start:], None
+    start, depth, opened = 0, 0, 0
+    for token in _TOKEN.finditer(css):
+        char = token.group()
+        if char == ";" and depth == 0:
+            yield css[start : token.end()], None
+            start = token.end()
+        elif char == "{":
+            depth += 1
+            opened = opened or token.end()
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                yield css[start : opened - 1], css[opened : token.start()]
+                start, opened = token.end(), 0
+    if css[start:].strip():
+        yield css[start:], None
 
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -154,9 +140,10 @@ def prune_css(css: str, classes: set[str]) -> str:
 _STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
 
 
-def prune_page_styles(html: str, min_size: int = 20_000) -> str:
+def prune_page_styles(html: str, min_size: int = 20_000, cache_dir: Path | None = None) -> str:
     """*html* with each inline ``<style>`` of at least *min_size* characters pruned to the
-    classes the page uses.
+    classes the page uses; with *cache_dir*, each result is kept there by content hash (the
+    same style sheet and classes give the same result), so a rebuild does not prune again.
 
     Examples
     --------
@@ -167,8 +154,19 @@ def prune_page_styles(html: str, min_size: int = 20_000) -> str:
     classes = classes_in_html(html)
 
     def prune(match: re.Match[str]) -> str:
-        if len(match.group(2)) < min_size:
+        css = match.group(2)
+        if len(css) < min_size:
             return match.group(0)
-        return match.group(1) + prune_css(match.group(2), classes) + match.group(3)
+        cached = None
+        if cache_dir is not None:
+            key = hashlib.sha256(f"{css}\0{' '.join(sorted(classes))}".encode()).hexdigest()
+            cached = Path(cache_dir) / "css-prune" / f"{key}.css"
+            if cached.is_file():
+                return match.group(1) + cached.read_text(encoding="utf-8") + match.group(3)
+        pruned = prune_css(css, classes)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(pruned, encoding="utf-8")
+        return match.group(1) + pruned + match.group(3)
 
     return _STYLE.sub(prune, html)

@@ -208,7 +208,7 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         if page.file.src_uri.endswith(".ipynb"):
             output = mark_notebook_math(_NBCONVERT_SCRIPTS.sub("", output))
             # JupyterLab's whole theme is inlined in every notebook page: keep what it can use.
-            output = prune_page_styles(output)
+            output = prune_page_styles(output, cache_dir=self._cache_dir)
         if self._typesetter is not None:
             try:
                 output = self._typesetter.page(output, page.file.src_uri)
