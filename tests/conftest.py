@@ -33,6 +33,18 @@ def page_urls() -> list[str]:
     return urls
 
 
+def mkdocs_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs ARGS`` with *folder* (holding its own mkdocs.yml) as working directory."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
 def build_site(
     site_dir: Path, *extra: str, site_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, mkdocs_in
 
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
 
@@ -69,14 +67,7 @@ def test_a_raising_cell_fails_the_build_naming_notebook_and_cell(tmp_path: Path)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     plugin = config[config.index("  - mkdocs-jupyter:") : config.index("      include_source")]
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nplugins:\n{plugin}", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    done = mkdocs_in(tmp_path, "build", "-q")
     assert done.returncode != 0
     assert "broken.ipynb" in done.stderr
     assert "raise ValueError('cell three is broken')" in done.stderr

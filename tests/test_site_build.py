@@ -147,8 +147,7 @@ def test_math_css_into_must_name_a_stylesheet_of_extra_css(tmp_path: Path) -> No
 
 
 def test_math_mathjax_cannot_typeset_fails_the_build_naming_file_and_line(tmp_path: Path) -> None:
-    import subprocess
-    import sys
+    from conftest import mkdocs_in
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -160,14 +159,7 @@ def test_math_mathjax_cannot_typeset_fails_the_build_naming_file_and_line(tmp_pa
         "markdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    done = mkdocs_in(tmp_path, "build", "-q")
     assert done.returncode != 0
     expected = "docs/index.md:5: MathJax cannot typeset this math: Undefined control sequence"
     assert f"{expected} \\tahn" in done.stderr, done.stderr
