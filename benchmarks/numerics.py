@@ -18,7 +18,7 @@ OpenBLAS's worker threads busy-wait for about 2**28 cycles (~0.1 s) before they 
 logistic_gradient right after the floor took about 3x as long as on its own). The sleep gives
 both sides the same quiet start.
 
-logistic_gradient reads ``X`` block by block (``numerics._BLOCK_BYTES``, 4 MiB): a block goes
+logistic_gradient reads ``X`` block by block (``numerics._BLOCK_BYTES`` each): a block goes
 through ``X_blk @ w`` and, while still in the CPU cache, ``X_blk.T @ r``. So it reads ``X`` from
 memory once where the floor reads it twice, and it can come in under the floor (ratio < 1);
 what it adds is the sigmoid of 1,000,000 logits (mostly ``exp``, about 10 ns each here).
