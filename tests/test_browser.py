@@ -172,3 +172,35 @@ def test_search_finds_the_sigmoid_page(visit: Visit) -> None:
     results = page.inner_text(".md-search-result")
     assert "\\frac" not in results and "\\(" not in results, results
     assert visit.console_errors == []
+
+
+# Changes to the root element's class once the body exists: Material's CSS has rules keyed on the
+# class attribute (`table:not([class]) td > :first-child`), so each such change restyles the
+# whole page. overrides/main.html sets the classes the bundle would set while the head is parsed.
+ROOT_CLASS_CHANGES_JS = """
+() => {
+  window.__rootClassChanges = [];
+  // (an init script runs before <html> is parsed: watch the document for it)
+  new MutationObserver(records => {
+    for (const r of records) {
+      if (r.target !== document.documentElement) continue;
+      window.__rootClassChanges.push({old: r.oldValue, body: document.body !== null});
+    }
+  }).observe(document, {attributes: true, attributeFilter: ['class'], attributeOldValue: true,
+                        subtree: true});
+}
+"""
+
+
+def test_root_class_does_not_change_once_the_page_is_styled(visit: Visit) -> None:
+    page = visit.page
+    page.add_init_script(f"({ROOT_CLASS_CHANGES_JS})()")
+    page.goto(visit.base + "common-mistakes/", wait_until="networkidle")
+    final = page.evaluate("document.documentElement.className")
+    records = page.evaluate("window.__rootClassChanges")
+    # the value each record led to is the old value of the next one, or the final value
+    values = [r["old"] for r in records[1:]] + [final] if records else []
+    late = [(r["old"], new) for r, new in zip(records, values, strict=True) if r["body"]]
+    changed = [(old, new) for old, new in late if set((old or "").split()) != set(new.split())]
+    assert changed == [], f"the root's class changed after the body was parsed: {changed}"
+    assert "js" in final.split() and "no-js" not in final.split(), final

@@ -166,3 +166,29 @@ def test_math_mathjax_cannot_typeset_fails_the_build_naming_file_and_line(tmp_pa
     assert not (tmp_path / "site" / "index.html").exists() or "tahn" not in (
         tmp_path / "site" / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def test_materials_palette_switching_rule_is_dropped(built_site: Path, tmp_path: Path) -> None:
+    from derivnotes.plugin import drop_palette_switching_rule
+
+    palettes = list((built_site / "assets" / "stylesheets").glob("palette.*.css"))
+    assert palettes, "Material's palette stylesheet is not in the built site"
+    for css in palettes:
+        text = css.read_text(encoding="utf-8")
+        assert "data-md-color-switching" not in text
+        assert "[data-md-color-scheme=slate]" in text  # the rest of the palette is untouched
+
+    # where the rule sits does not matter: first in the file, inside @media, split over lines
+    folder = tmp_path / "assets" / "stylesheets"
+    folder.mkdir(parents=True)
+    (folder / "palette.x.min.css").write_text(
+        "[data-md-color-switching] *{transition-duration:0s}.a{b:c}"
+        "@media screen{[data-md-color-switching] :after,\n[data-md-color-switching] :before"
+        "{transition-duration:0s!important}.d{e:f}}",
+        encoding="utf-8",
+    )
+    assert drop_palette_switching_rule(tmp_path) == 2
+    assert (folder / "palette.x.min.css").read_text(encoding="utf-8") == (
+        ".a{b:c}@media screen{.d{e:f}}"
+    )
+    assert drop_palette_switching_rule(tmp_path) == 0

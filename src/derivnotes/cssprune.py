@@ -19,6 +19,9 @@ _CLASS_ATTR = re.compile(r'\bclass\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', re.IGNOREC
 _CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _NOT = re.compile(r":not\((?:[^()]|\([^()]*\))*\)")
 _OPAQUE = (":is(", ":where(", ":has(", ":matches(", ":-webkit-any(", ":-moz-any(")
+#: Part of the cache key: bump when what is pruned changes.
+PRUNER_VERSION = "2: descendant :root"
+_ROOT_AFTER_COMBINATOR = re.compile(r"[\s>+~]\s*(?:[\w*|.#:-]*?):root\b")
 _GROUPING_AT_RULES = ("@media", "@supports", "@layer", "@container", "@document")
 
 
@@ -69,10 +72,18 @@ def selector_can_match(selector: str, classes: set[str]) -> bool:
     True
     >>> selector_can_match(":is(.a, .b) p", set())
     True
+
+    The root element has no ancestor, so a selector that puts ``:root`` after a combinator
+    (JupyterLab's ``.jupyter-wrapper :root``, 80 kB of icon variables) matches nothing:
+
+    >>> selector_can_match(".jp-Cell :root", {"jp-Cell"}), selector_can_match(":root .x", {"x"})
+    (False, True)
     """
     if any(opaque in selector for opaque in _OPAQUE):
         return True
     without_not = _NOT.sub("", selector)
+    if _ROOT_AFTER_COMBINATOR.search(re.sub(r"\[[^\]]*\]", "", without_not)):
+        return False
     # Attribute values ([href$=".css"]) are not classes.
     without_attributes = re.sub(r"\[[^\]]*\]", "", without_not)
     return all(name in classes for name in _CLASS_IN_SELECTOR.findall(without_attributes))
@@ -159,7 +170,8 @@ def prune_page_styles(html: str, min_size: int = 20_000, cache_dir: Path | None 
             return match.group(0)
         cached = None
         if cache_dir is not None:
-            key = hashlib.sha256(f"{css}\0{' '.join(sorted(classes))}".encode()).hexdigest()
+            text = f"{PRUNER_VERSION}\0{css}\0{' '.join(sorted(classes))}"
+            key = hashlib.sha256(text.encode()).hexdigest()
             cached = Path(cache_dir) / "css-prune" / f"{key}.css"
             if cached.is_file():
                 return match.group(1) + cached.read_text(encoding="utf-8") + match.group(3)

@@ -28,10 +28,13 @@ from derivnotes.typeset import STYLESHEET, TypesetError, Typesetter, locate
 log = logging.getLogger("mkdocs.plugins.derivnotes")
 
 # What nbconvert's template puts in every notebook page and the site must not ship: a MathJax 2
-# loader (the site's own MathJax 3 typesets notebooks) and a Mermaid loader that imports from a
-# CDN (the notebooks have no Mermaid diagrams).
+# loader (the site's own MathJax 3 typesets notebooks), a Mermaid loader that imports from a
+# CDN (the notebooks have no Mermaid diagrams), and a <style> holding the Python repr of a list
+# of style sheets (['pre { ... }\ntd.linenos ...']): no rule of it can match, the code
+# highlighting it means to carry is in the <style> before it.
 _NBCONVERT_SCRIPTS = re.compile(
-    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r"<style>\s*\[(['\"]).*?\1\]\s*</style>"
+    r"|<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
     r"|<script type=\"module\">\s*"
     r"document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{\s*"
     r"const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid"
@@ -78,6 +81,29 @@ def mark_notebook_math(html: str) -> str:
             pieces.append(NavigableString(text[position:]))
             text.replace_with(*pieces)
     return str(soup)
+
+
+# Material marks <body> with this attribute while the palette changes, which its bundle also does
+# on every page load; the rule that switches transitions off during the change selects every
+# element under <body>, so the browser restyles the whole page when the attribute is set and
+# again when it is removed a frame later. Without the rule, a reader's palette toggle lets links
+# and buttons fade to their new colours over 125-250 ms (their own transitions) instead.
+_PALETTE_SWITCHING_RULE = re.compile(
+    r"(?:^|(?<=[{};]))[^{};]*\[data-md-color-switching\][^{}]*\{[^{}]*\}"
+)
+
+
+def drop_palette_switching_rule(site_dir: Path) -> int:
+    """Remove the rule above from Material's palette stylesheet(s) in *site_dir*; the number of
+    rules removed (0 when the theme has none: then there is nothing to do)."""
+    removed = 0
+    for css in sorted((site_dir / "assets" / "stylesheets").glob("palette.*.css")):
+        text = css.read_text(encoding="utf-8")
+        new, count = _PALETTE_SWITCHING_RULE.subn("", text)
+        if count:
+            css.write_text(new, encoding="utf-8")
+            removed += count
+    return removed
 
 
 class DerivnotesConfig(Config):
@@ -261,7 +287,9 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             self._typesetter.close()
 
     def on_post_build(self, config):
-        """Write the stylesheet of the typeset math; make the search index's math readable."""
+        """Write the stylesheet of the typeset math; make the search index's math readable;
+        drop Material's palette-switching rule (see above)."""
+        drop_palette_switching_rule(Path(config.site_dir))
         if self._typesetter is not None:
             try:
                 css = self._typesetter.stylesheet()
