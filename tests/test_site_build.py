@@ -116,6 +116,9 @@ def test_the_typeset_math_css_rides_in_the_site_stylesheet_with_working_font_url
     assert fonts, "the math's CSS names no font"
     missing = [url for url in fonts if not (css_file.parent / url).resolve().is_file()]
     assert missing == [], f"font URLs that point nowhere: {missing[:5]}"
+    # glyph widths come from the CSS, so the math shows in a fallback font while fonts load
+    faces = re.findall(r"@font-face[^{]*\{([^}]*)\}", css)
+    assert faces and all("font-display: swap" in face for face in faces), faces[:2]
 
 
 def test_displays_take_keyboard_focus_and_scripts_are_deferred(built_site: Path) -> None:
