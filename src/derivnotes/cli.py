@@ -20,8 +20,15 @@ from pathlib import Path
 from derivnotes.blocks import FenceError, iter_fences
 from derivnotes.cache import ResultCache
 from derivnotes.markdown import DEFAULT_CACHE_DIR, failure_message
+from derivnotes.render import chain_tex
 from derivnotes.results import DerivationError, DerivationResult
-from derivnotes.typeset import MathJaxUnavailable, TypesetError, Typesetter, locate
+from derivnotes.typeset import (
+    MathJaxUnavailable,
+    TypesetError,
+    Typesetter,
+    locate,
+    split_delimiters,
+)
 
 EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
 
@@ -187,9 +194,6 @@ def untypesettable_displays(
 
     *block* holds the lines of the fence, the first being line ``first + 1`` of the file.
     """
-    from derivnotes.render import chain_tex
-    from derivnotes.typeset import split_delimiters
-
     problems = []
     chains: dict[str, list] = {}
     for step in result.steps:

@@ -32,7 +32,7 @@ log = logging.getLogger("mkdocs.plugins.derivnotes")
 # CDN (the notebooks have no Mermaid diagrams), and a <style> holding the Python repr of a list
 # of style sheets (['pre { ... }\ntd.linenos ...']): no rule of it can match, the code
 # highlighting it means to carry is in the <style> before it.
-_NBCONVERT_SCRIPTS = re.compile(
+_NBCONVERT_EXTRAS = re.compile(
     r"<style>\s*\[(['\"]).*?\1\]\s*</style>"
     r"|<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
     r"|<script type=\"module\">\s*"
@@ -235,7 +235,7 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             # JupyterLab's whole theme is inlined in every notebook page: keep what it can use
             # (first, so that the math is then marked in a page a third of the size).
             output = prune_page_styles(output, cache_dir=self._cache_dir)
-            output = mark_notebook_math(_NBCONVERT_SCRIPTS.sub("", output))
+            output = mark_notebook_math(_NBCONVERT_EXTRAS.sub("", output))
         if self._typesetter is not None:
             try:
                 output = self._typesetter.page(output, page.file.src_uri)

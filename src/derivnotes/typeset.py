@@ -285,9 +285,10 @@ class Typesetter:
         key = hashlib.sha256(f"{MATHJAX_VERSION}\0{json.dumps(usage)}".encode()).hexdigest()
         cached = self.cache_dir / "mathjax-css" / f"{key}.css" if self.cache_dir else None
         if cached is not None and cached.is_file():
-            return swap_font_display(cached.read_text(encoding="utf-8"))
-        css = self._ask({"css": True, "usage": usage})["css"]
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(css, encoding="utf-8")
+            css = cached.read_text(encoding="utf-8")
+        else:
+            css = self._ask({"css": True, "usage": usage})["css"]
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(css, encoding="utf-8")
         return swap_font_display(css)
