@@ -43,7 +43,7 @@ def printed(rendered: str) -> str:
     [
         (GOOD, 0, r"^ok   docs/example\.md:1: one-minus-sigma: 1 proved$"),
         (REFUTED, 1, r"At z = \S+, the step before evaluates to \S+, but this step evaluates to"),
-        (MISMATCHED, 1, r"the display reads as .*; at z = \S+ it is"),
+        (MISMATCHED, 1, r"the display .* reads as .*; at z = \S+ it is"),
         (TYPO, 2, r"^docs/example\.md:\d+: .*undeclared name 'sigam'.*did you mean 'sigma'"),
         (BAD_YAML, 2, r"^docs/example\.md:\d+: the derivation block is not valid YAML"),
     ],

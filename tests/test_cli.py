@@ -95,14 +95,14 @@ def test_check_exits_2_on_a_malformed_block_naming_file_and_line(
 def test_check_reports_a_misspelt_tex_command_as_the_build_would_with_file_and_line(
     tmp_path, capsys
 ):
-    # The step is decided, but MathJax cannot typeset the display, which would stop the site's
-    # build: the check says so (exit 2) with the line, besides its note on the unread display.
+    # The checker cannot read the display (exit 2, at the step's line), and MathJax could not
+    # typeset it either, which would stop the site's build: the check says both.
     text = GOOD.replace("= \\sigma(-z)", "= \\sigam(-z)")
     code, out, err = run("check", "--no-cache", str(write(tmp_path, text)), capsys=capsys)
     assert code == 2
-    assert "FAIL" in out and "1 display(s) not cross-checked" in out
+    assert "FAIL" in out and "1 display(s) UNREADABLE" in out
     line = text.splitlines().index("      - tex: = \\sigam(-z)") + 1
-    assert f"page.md:{line}: note: derivation 'one-minus-sigma', chain 's', step 2:" in err
+    assert f"page.md:{line}: derivation 'one-minus-sigma', chain 's', step 2:" in err
     assert "unknown command '\\sigam'" in err
     assert (
         f"page.md:{line}: derivation 'one-minus-sigma', chain 's': MathJax cannot typeset its "

@@ -156,7 +156,7 @@ CORRECT = {
         ),
         (r"= (\sigma(z) - y)\,x", "(sigma(z) - y)*x"),
     ),
-    "pure-substitution": LOGISTIC_HEADER.replace("- name: L\n", "- name: L0\n")
+    "pure-substitution": LOGISTIC_HEADER.replace("- name: L\n", "- name: L0\n    label: L\n")
     + chain(
         "L",
         ("", "-(y*log(sigma(z)) + (1 - y)*log(1 - sigma(z)))"),
@@ -340,7 +340,7 @@ MISTAKES = {
         2,
     ),
     "base-10-logarithm": (
-        LOGISTIC_HEADER.replace("name: L\n", "name: L10\n")
+        LOGISTIC_HEADER.replace("name: L\n", "name: L10\n    label: L\n")
         .replace("log(sigma(z))", "log(sigma(z), 10)")
         .replace("log(1 - sigma(z))", "log10(1 - sigma(z))")
         .replace("\\ln", "\\log_{10}")
@@ -604,14 +604,17 @@ def test_display_that_disagrees_with_expr_is_a_mismatch() -> None:
     assert " at z = " in step.display_detail
 
 
-def test_display_that_cannot_be_read_is_unparsed_and_not_a_failure() -> None:
+def test_display_that_cannot_be_read_fails_unless_marked_unchecked() -> None:
     text = CORRECT["sigmoid-derivative"].replace(
         r"= \sigma(z)\left(1 - \sigma(z)\right)", r"= \sigma'(z) \text{ as before}"
     )
     result = decide(text)
     step = result.steps[-1]
-    assert step.display == "unparsed" and step.display_detail
-    assert step.ok and result.ok
+    assert step.display == "unparsed" and "not read" in step.display_detail
+    assert not step.ok and not result.ok and result.malformed
+    marked = text.replace(r"\text{ as before}", r"\text{ as before}" + "\n        display: unchecked")
+    result = decide(marked)
+    assert result.steps[-1].display == "unchecked" and result.ok
 
 
 def test_step_without_tex_gets_a_generated_display() -> None:
@@ -771,12 +774,15 @@ def test_every_step_reports_method_points_and_time() -> None:
     assert all(s.method for s in result.steps)
 
 
-def test_ambiguous_function_argument_is_not_a_mismatch() -> None:
+def test_ambiguous_function_argument_is_unreadable_naming_both_readings() -> None:
     text = block(
         symbols="u: positive",
         chains=chain("c", (r"\ln 2u", "log(2*u)"), (r"= \ln 2 + \ln u", "log(2) + log(u)")),
     )
-    assert [s.display for s in decide(text).steps] == ["matched", "matched"]
+    first, second = decide(text).steps
+    assert first.display == "unparsed" and not first.ok
+    assert "u*log(2)" in first.display_detail and "log(2*u)" in first.display_detail
+    assert second.display == "matched"
 
 
 @pytest.mark.parametrize(

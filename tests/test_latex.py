@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derivnotes.latex import TexUnsupported, displayed_part, tex_to_sympy
+from derivnotes.latex import SubscriptError, TexUnsupported, displayed_part, tex_to_sympy
 
 # The names a typical block declares.
 w, b, x, y, z, a, f, u, lam = sp.symbols("w b x y z a f u lambda_", real=True)
@@ -108,8 +108,64 @@ def test_greek_names_resolve_to_their_underscored_symbols() -> None:
     assert tex_to_sympy(r"\lambda w", NAMES) == lam * w
 
 
-def test_subscript_on_a_plain_symbol_is_a_label() -> None:
-    assert tex_to_sympy(r"x_j", NAMES) == x
+@pytest.mark.parametrize("tex", [r"x_j", r"x_{i}", r"x^{(i)}", r"b_1 + 1", r"y_i \ln a"])
+def test_a_script_on_a_symbol_that_takes_none_is_an_error(tex: str) -> None:
+    with pytest.raises(SubscriptError, match="not declared indexed"):
+        tex_to_sympy(tex, NAMES)
+
+
+def test_a_declared_name_with_an_underscore_is_read_whole() -> None:
+    x_j = sp.Symbol("x_j", real=True)
+    assert tex_to_sympy(r"x_j + x_{j}", {**NAMES, "x_j": x_j}) == 2 * x_j
+
+
+CONVENTIONAL = {
+    r"\tanh(z)^2": sp.tanh(z) ** 2,
+    r"\ln(a)^2": sp.log(a) ** 2,
+    r"\sin^2 z": sp.sin(z) ** 2,
+    r"\ln a^2": sp.log(a**2),
+    r"\sigma^2(z)": sigma(z) ** 2,
+    r"\sigma(z)^{2}": sigma(z) ** 2,
+    r"|a - y|": sp.Abs(a - y),
+    r"\left| a \right| + \lvert y \rvert": sp.Abs(a) + sp.Abs(y),
+    r"a|z|": a * sp.Abs(z),
+    r"\max(0, z) - \min\{a, y\}": sp.Max(0, z) - sp.Min(a, y),
+    r"\pi a": sp.pi * a,
+    r"0.1 a": a / 10,
+    r"\frac{d}{dz} z^2 + a": sp.Derivative(z**2, z) + a,
+    r"\frac{\mathrm{d}}{\mathrm{d}z}\left(z a\right)": sp.Derivative(z * a, z),
+    r"\dfrac{\mathrm{d} a}{\mathrm{d} z}": sp.Derivative(a, z),
+    r"\color{red}{a} + \textcolor{blue}{y}": a + y,
+    r"\boxed{a - y}": a - y,
+    r"\underbrace{a(1-a)}_{\sigma'(z)} \cdot y": a * (1 - a) * y,
+    r"\overbrace{a}^{\text{output}} - \cancel{y}": a - y,
+    r"\displaystyle a \, \cdot \; y \quad": a * y,
+    r"& a * y \\": a * y,
+}
+
+
+@pytest.mark.parametrize(("tex", "expected"), CONVENTIONAL.items(), ids=list(CONVENTIONAL))
+def test_conventional_readings(tex: str, expected: sp.Expr) -> None:
+    assert tex_to_sympy(tex, NAMES) == expected
+
+
+@pytest.mark.parametrize(
+    ("tex", "needle"),
+    [
+        (r"e^-z", "write ^{-z}"),
+        (r"a \quad \text{for all } z", "not read"),
+        (r"\sigma^{-1}(z)", "inverse"),
+        (r"a \\ b", "line break"),
+    ],
+)
+def test_readings_refused_with_advice(tex: str, needle: str) -> None:
+    with pytest.raises(TexUnsupported, match=needle.replace("^", r"\^").replace("{", r"\{")):
+        tex_to_sympy(tex, NAMES)
+
+
+def test_a_chain_name_with_arguments_is_a_label() -> None:
+    names = {**NAMES, "J": a**2}
+    assert tex_to_sympy(r"J(w, b)", names, labels={"J"}) == a**2
 
 
 UNSUPPORTED = {
@@ -118,7 +174,6 @@ UNSUPPORTED = {
     "function-without-argument": r"\sigma",
     "indexed-without-subscript": r"w",
     "vector-notation": r"\mathbf{x}",
-    "alignment-marks": r"a &= b",
     "unknown-command": r"\cdots",
     "partial-outside-fraction": r"\partial L",
     "ambiguous-exponent": r"a^23",

@@ -71,9 +71,9 @@ def test_built_page_shows_the_checkers_own_messages(built_site: Path) -> None:
         "unknown domain &#x27;integer&#x27;",
         "marked wrong but NOT refuted",
         "is never closed",
-        "display(s) not cross-checked",
-        "docs/example.md:10: note: derivation &#x27;sigma-prime&#x27;, chain &#x27;d&#x27;, "
-        "step 1: display not cross-checked",
+        "display(s) UNREADABLE",
+        "docs/example.md:10: derivation &#x27;sigma-prime&#x27;, chain &#x27;d&#x27;, "
+        "step 1: the checker cannot read this step&#x27;s displayed TeX.",
     ):
         assert words.replace("&#x27;", "'") in html or words in html, words
     assert html.count('class="dn-checker-output"') == len(EXAMPLES)

@@ -67,7 +67,10 @@ def summary_of(result: DerivationResult) -> str:
     parts = [f"{n} {words.get(k, k)}" for k, n in sorted(counts.items())]
     unparsed = sum(step.display == "unparsed" for step in result.steps)
     if unparsed:
-        parts.append(f"{unparsed} display(s) not cross-checked")
+        parts.append(f"{unparsed} display(s) UNREADABLE")
+    unchecked = sum(step.display == "unchecked" for step in result.steps)
+    if unchecked:
+        parts.append(f"{unchecked} display(s) not checked (display: unchecked)")
     mismatched = sum(step.display == "mismatch" for step in result.steps)
     if mismatched:
         parts.append(f"{mismatched} display(s) DISAGREE with expr")
@@ -146,44 +149,36 @@ def check_lines(
             report.status = EXIT_MALFORMED
         if not result.ok:
             report.lines.append(("err", failure_message(result)))
-            if report.status == EXIT_OK:
-                report.status = EXIT_REFUTED
+            worst = EXIT_MALFORMED if result.malformed else EXIT_REFUTED
+            report.status = max(report.status, worst)
     return report
 
 
 def unread_display_notes(result: DerivationResult, name: str) -> list[str]:
-    r"""A ``file:line:`` note for each display the checker could not read back, and why.
+    r"""A ``file:line:`` note for each step whose author marked it ``display: unchecked``.
 
-    Not an error (the exit status stays 0), but the page marks such a display "not
-    cross-checked", and a misspelt TeX command in it (``\tahn``) stops the site's build when
-    the math is typeset: the note says which line to look at.
+    Not an error (the exit status stays 0), but the page marks such a display "display not
+    checked": the list says where every one is, so that none goes unnoticed.
 
     Examples
     --------
     >>> page = ["```derivation", "id: t", "symbols:", "  z: real", "chains:", "  - name: c",
-    ...         "    steps:", "      - tex: \\tahn(z)", "        expr: tanh(z)", "```"]
+    ...         "    steps:", "      - tex: \\tanh z \\text{, as plotted}", "        expr: tanh(z)",
+    ...         "        display: unchecked", "```"]
     >>> report = check_lines(page, name="docs/example.md", cache=ResultCache(None))
     >>> report.status
     0
     >>> print(report.lines[1][1])
-    docs/example.md:8: note: derivation 't', chain 'c', step 1: display not cross-checked
-    (unknown command '\tahn').
-        The step was decided; the page marks its display "not cross-checked". Check the tex
-        for a typo: a TeX command that does not exist stops the build when the math is typeset.
+    docs/example.md:8: note: derivation 't', chain 'c', step 1: display not checked (the step
+    says display: unchecked); its expr was checked, the page marks the display.
     """
-    notes = []
-    for step in result.steps:
-        if step.display != "unparsed" or step.status == "error" or not step.display_detail:
-            continue  # a step that errored is reported by failure_message
-        notes.append(
-            f"{name}:{step.line}: note: derivation '{result.id}', chain '{step.chain}', "
-            f"step {step.number}: display not cross-checked ({step.display_detail}).\n"
-            '    The step was decided; the page marks its display "not cross-checked". Check the '
-            "tex\n"
-            "    for a typo: a TeX command that does not exist stops the build when the math is "
-            "typeset."
-        )
-    return notes
+    return [
+        f"{name}:{step.line}: note: derivation '{result.id}', chain '{step.chain}', "
+        f"step {step.number}: display not checked (the step says display: unchecked); its expr "
+        "was checked, the page marks the display."
+        for step in result.steps
+        if step.display == "unchecked"
+    ]
 
 
 def untypesettable_displays(

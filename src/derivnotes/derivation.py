@@ -75,12 +75,12 @@ from typing import Any
 
 import sympy as sp
 import yaml
-from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr
+from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr, rationalize
 
 from derivnotes.derivation_numeric import DIGITS, NumericComparer, Outcome
 from derivnotes.derivation_symbolic import prove_equal
 from derivnotes.domains import Domain, DomainError, parse_domain
-from derivnotes.latex import TexUnsupported, displayed_part, tex_to_sympy
+from derivnotes.latex import SubscriptError, TexUnsupported, split_parts, tex_to_sympy
 from derivnotes.results import (
     CHECKER_VERSION,
     DerivationError,
@@ -106,8 +106,8 @@ POINTS = 64  # points per step comparison (spread over size configurations)
 DISPLAY_POINTS = 24  # points per display cross-check
 
 TOP_KEYS = ("id", "symbols", "define", "chains")
-CHAIN_KEYS = ("name", "steps")
-STEP_KEYS = ("tex", "expr", "why", "wrong")
+CHAIN_KEYS = ("name", "steps", "label")
+STEP_KEYS = ("tex", "expr", "why", "wrong", "display")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _DEFINE_KEY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*\Z")
 
@@ -215,6 +215,7 @@ class Step:
     value: Any = field(default=None, repr=False, compare=False)  # sympy Expr
     expr_line: int = 0
     tex_generated: bool = False
+    display_unchecked: bool = False
 
 
 @dataclass
@@ -224,6 +225,7 @@ class Chain:
     name: str
     line: int
     steps: list[Step]
+    label: str | None = None  # TeX that names the chain's start on the left of an '='
 
 
 @dataclass
@@ -486,7 +488,7 @@ class _Parser:
             )
         chains = []
         for chain_node in node.value:
-            entries = self.mapping(chain_node, "a chain", CHAIN_KEYS, CHAIN_KEYS)
+            entries = self.mapping(chain_node, "a chain", CHAIN_KEYS, ("name", "steps"))
             name_node = entries["name"][1]
             name = self.scalar(name_node, "a chain's name").strip()
             self.claim(name, name_node, "chain name")
@@ -500,7 +502,17 @@ class _Parser:
             steps = []
             for number, step_node in enumerate(steps_node.value, start=1):
                 steps.append(self.parse_step(step_node, name, number))
-            chains.append(Chain(name, self.at(chain_node), steps))
+            label = None
+            if "label" in entries:
+                label = self.scalar(entries["label"][1], f"chain '{name}': label").strip()
+                if not label or "=" in label or "$" in label:
+                    raise self.error(
+                        f"chain '{name}': label is the TeX that names the chain's start on the "
+                        "left of an '=', such as \\frac{\\partial f}{\\partial z} (no '=' or "
+                        "'$' in it)",
+                        entries["label"][1],
+                    )
+            chains.append(Chain(name, self.at(chain_node), steps, label))
             self.scope.objects[name] = steps[0].value
             self.scope.kinds[name] = "chain"
         return chains
@@ -516,6 +528,26 @@ class _Parser:
         wrong = (
             self.boolean(entries["wrong"][1], f"{where}: wrong") if "wrong" in entries else False
         )
+        unchecked = False
+        if "display" in entries:
+            display_node = entries["display"][1]
+            if self.scalar(display_node, f"{where}: display").strip() != "unchecked":
+                raise self.error(
+                    f"{where}: display can only be 'unchecked' (the display is then shown as "
+                    "not checked); leave the key out to have the display read and checked",
+                    display_node,
+                )
+            if not tex:
+                raise self.error(
+                    f"{where}: display: unchecked needs a tex to show", display_node
+                )
+            unchecked = True
+        if "$" in tex.replace("\\$", ""):
+            raise self.error(
+                f"{where}: tex holds a '$'; a step's tex is already math, so write it without "
+                "$ or $$ (a dollar sign itself is \\$)",
+                self.at(entries["tex"][1]),
+            )
         generated = not tex
         if generated:
             tex = ("= " if number > 1 else "") + sp.latex(value)
@@ -529,6 +561,7 @@ class _Parser:
             value=value,
             expr_line=self.at(expr_node),
             tex_generated=generated,
+            display_unchecked=unchecked,
         )
 
     # -- expressions ---------------------------------------------------------------------
@@ -553,7 +586,7 @@ class _Parser:
                 text,
                 local_dict=local,
                 global_dict=dict(_GLOBALS),
-                transformations=(auto_number, convert_xor),
+                transformations=(auto_number, rationalize, convert_xor),
                 evaluate=True,
             )
         except _DiffError as exc:
@@ -781,43 +814,112 @@ def _display_names(derivation: Derivation, chain_index: int) -> dict[str, Any]:
 
 
 def _check_display(
-    step: Step, names: dict[str, Any], comparer: NumericComparer, salt: str
+    step: Step,
+    names: dict[str, Any],
+    comparer: NumericComparer,
+    salt: str,
+    start: Step,
+    labels: set[str],
+    label: str | None = None,
 ) -> tuple[str, str | None]:
+    """Read every ``=``-separated part of the step's TeX and compare it with what it claims.
+
+    Every part must equal the step's expr, except a left-hand side of a later step (``\\frac{
+    \\partial L}{\\partial w} = ...``), which must equal the chain's start. Returns the display
+    status (matched, mismatch, unparsed, unchecked, generated) and the reason.
+    """
     if step.tex_generated:
         return "generated", None
-    shown = displayed_part(step.tex).strip()
-    if not shown:
-        return "unparsed", "nothing is displayed after the last '='"
+    if step.display_unchecked:
+        return "unchecked", None
+    parts = split_parts(step.tex)
+    unread: str | None = None
+    for index, part in enumerate(parts):
+        text = part.strip()
+        if not text:
+            if index == 0 and len(parts) > 1:
+                continue  # '= ...' continues the display above
+            return "unparsed", "an '=' with nothing on one side of it"
+        if index == 0 and len(parts) > 1 and label is not None and _same_tex(text, label):
+            continue  # the chain's declared label for its start
+        left = index == 0 and len(parts) > 1 and start is not step
+        target = start if left else step
+        status, detail = _check_part(text, target, names, comparer, salt, labels, left)
+        if status == "mismatch":
+            return status, detail
+        if status == "unparsed" and unread is None:
+            unread = detail
+    if unread is not None:
+        return "unparsed", unread
+    return "matched", None
+
+
+_TEX_NOISE = re.compile(r"\\(?:left|right|displaystyle|[,;:! ]|quad|qquad)(?![A-Za-z])|\s+")
+
+
+def _same_tex(a: str, b: str) -> bool:
+    r"""Whether two pieces of TeX are the same but for spacing and \left/\right.
+
+    Examples
+    --------
+    >>> _same_tex(r"\frac{\partial f}{\partial z}", r"\frac{\partial f} {\partial z}\,")
+    True
+    >>> _same_tex(r"\frac{\partial J}{\partial b}", r"\frac{\partial J}{\partial w_j}")
+    False
+    """
+    return _TEX_NOISE.sub("", a) == _TEX_NOISE.sub("", b)
+
+
+def _check_part(
+    text: str,
+    target: Step,
+    names: dict[str, Any],
+    comparer: NumericComparer,
+    salt: str,
+    labels: set[str],
+    left: bool,
+) -> tuple[str, str | None]:
+    where = f"'{_short(text, 80)}'"
     try:
-        parsed = tex_to_sympy(shown, names)
+        parsed = tex_to_sympy(text, names, labels=labels)
+    except SubscriptError as exc:
+        return "unparsed", f"{where}: {exc}"
     except TexUnsupported as exc:
-        return "unparsed", str(exc)
+        return "unparsed", f"{where}: {exc}"
     except Exception as exc:
-        return "unparsed", f"the TeX reader failed ({type(exc).__name__}: {exc})"
+        return "unparsed", f"{where}: the TeX reader failed ({type(exc).__name__}: {exc})"
     if not isinstance(parsed, sp.Expr):
-        return "unparsed", "the display is not an expression"
-    if parsed == step.value:
+        return "unparsed", f"{where} is not an expression"
+    if parsed == target.value:
         return "matched", None
-    outcome = comparer.compare(step.value, parsed, budget=DISPLAY_POINTS, salt=salt)
-    if outcome.status == "refuted":
-        # \ln 2x may mean ln(2)x or ln(2x): a display is wrong only if no usual reading fits
-        try:
-            greedy = tex_to_sympy(shown, names, greedy=True)
-        except Exception:  # the first reading stands
-            greedy = parsed
-        if greedy != parsed and isinstance(greedy, sp.Expr):
-            other = comparer.compare(step.value, greedy, budget=DISPLAY_POINTS, salt=salt)
-            if other.status == "agree":
-                return "matched", None
+    outcome = comparer.compare(target.value, parsed, budget=DISPLAY_POINTS, salt=salt)
     if outcome.status == "agree":
         return "matched", None
     read = _short(sp.sstr(parsed))
     if outcome.status == "error":
-        return "unparsed", f"the display (read as {read}) could not be evaluated: {outcome.message}"
+        return "unparsed", f"{where} (read as {read}) could not be evaluated: {outcome.message}"
+    # \ln 2x may mean ln(2) x or ln(2x): when the other reading fits, the TeX is ambiguous
+    try:
+        greedy = tex_to_sympy(text, names, greedy=True, labels=labels)
+    except Exception:  # the first reading stands
+        greedy = parsed
+    if greedy != parsed and isinstance(greedy, sp.Expr):
+        other = comparer.compare(target.value, greedy, budget=DISPLAY_POINTS, salt=salt)
+        if other.status == "agree":
+            return "unparsed", (
+                f"{where} can be read as {read} or as {_short(sp.sstr(greedy))}; put the "
+                "function's argument in parentheses, e.g. \\ln(2x) or \\ln(2)\\,x"
+            )
     point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
-    expr_value, shown_value = outcome.values or ("?", "?")
+    expected, shown = outcome.values or ("?", "?")
+    if left:
+        return "mismatch", (
+            f"the left-hand side {where} reads as {read}, but the chain starts with "
+            f"{target.expr}; at {point} the left-hand side is {shown} but the chain's start is "
+            f"{expected}"
+        )
     return "mismatch", (
-        f"the display reads as {read}; at {point} it is {shown_value} but expr is {expr_value}"
+        f"the display {where} reads as {read}; at {point} it is {shown} but expr is {expected}"
     )
 
 
@@ -874,14 +976,18 @@ def check_derivation(d: Derivation) -> DerivationResult:
         if domain.kind == "index"
     }
     results: list[StepResult] = []
+    chain_names = {c.name for c in d.chains}
     for chain_index, chain in enumerate(d.chains):
         names = _display_names(d, chain_index)
+        labels = {name for name in chain_names if name in names}
         previous: Step | None = None
+        last_good: Step | None = None  # the last step that held, when the one before failed
         for step in chain.steps:
             step_started = time.perf_counter()
             salt = chain.name  # the same points along a chain: each step's values are reused
             outcome: Outcome | None = None
             message = None
+            compared = previous
             try:
                 if previous is None:
                     status, method = "start", "first step of the chain: nothing to compare"
@@ -889,7 +995,16 @@ def check_derivation(d: Derivation) -> DerivationResult:
                     status, method, outcome, message = _decide(
                         previous, step, comparer, salt, ranges
                     )
-                display, detail = _check_display(step, names, comparer, salt)
+                    if status == "refuted" and last_good is not None and not step.wrong:
+                        # back on track after a refuted step: compare with the last one that held
+                        again = _decide(last_good, step, comparer, salt, ranges)
+                        if again[0] in ("proved", "numeric"):
+                            status, method, outcome, message = again
+                            method += " (compared with the last step that held)"
+                            compared = last_good
+                display, detail = _check_display(
+                    step, names, comparer, salt, chain.steps[0], labels, chain.label
+                )
             except Exception as exc:
                 status, method = "error", f"not decided: {type(exc).__name__}: {exc}"
                 message = f"{type(exc).__name__}: {exc}"
@@ -908,7 +1023,7 @@ def check_derivation(d: Derivation) -> DerivationResult:
                     points=outcome.points if outcome is not None else 0,
                     digits=DIGITS if previous is not None else 0,
                     seconds=time.perf_counter() - step_started,
-                    compared_with=previous.expr if previous is not None else None,
+                    compared_with=compared.expr if compared is not None else None,
                     counterexample=outcome.counterexample if outcome is not None else None,
                     values=outcome.values if outcome is not None else None,
                     display=display,
@@ -916,6 +1031,10 @@ def check_derivation(d: Derivation) -> DerivationResult:
                     message=message,
                 )
             )
+            if status == "refuted" and previous is not None and last_good is None:
+                last_good = previous
+            elif status in ("proved", "numeric", "start"):
+                last_good = None
             previous = step
     return DerivationResult(
         id=d.id,

@@ -24,11 +24,15 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["TexUnsupported", "displayed_part", "tex_to_sympy"]
+__all__ = ["SubscriptError", "TexUnsupported", "displayed_part", "split_parts", "tex_to_sympy"]
 
 
 class TexUnsupported(ValueError):
     """The TeX uses notation this reader does not understand (the reason is the message)."""
+
+
+class SubscriptError(TexUnsupported):
+    """A sub- or superscript on a name that takes none (it would be silently dropped)."""
 
 
 GREEK = {
@@ -128,21 +132,26 @@ UNSUPPORTED = {
     "cdots": "ellipses are not read; write a \\sum",
     "int": "integrals are not read",
     "lim": "limits are not read",
-    "max": "max is not read",
-    "min": "min is not read",
     "prod": "products \\prod are not read",
     "top": "transposes (matrix notation) are not read; write the sums",
     "intercal": "transposes (matrix notation) are not read; write the sums",
     "prime": "a prime is read only right after a declared function, as in \\sigma'(z)",
     "mid": "conditional notation is not read",
-    "vert": "absolute values are not read",
-    "lvert": "absolute values are not read",
     "in": "set membership is not read",
     "to": "limits and arrows are not read",
     "rightarrow": "arrows are not read",
     "Rightarrow": "arrows are not read",
 }
 NAME_WRAPPERS = {"text", "mathrm", "operatorname", "mathit", "textrm", "mathsf"}
+# Decorations read through: the command (and its first braced argument, for those listed with
+# True) is skipped, and what follows is read as if it were not there.
+SKIPPED_WITH_ARGUMENT = {"color": True, "textcolor": True, "cancelto": True, "mathstrut": False}
+WRAPPERS = {"boxed", "cancel", "bcancel", "xcancel", "bm", "mathnormal"}
+LABELLED = {"underbrace": "_", "overbrace": "^"}  # \underbrace{x}_{label}: read x
+STACKED = {"underset", "overset", "stackrel"}  # \underset{label}{x}: read x
+_DIFFERENTIAL = {"mathrm", "text", "operatorname", "textrm", "mathit"}
+SIZES_OPEN = {r"\bigl", r"\Bigl", r"\biggl", r"\Biggl", r"\big", r"\Big"}
+SIZE_CLOSERS = {r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr", r"\big", r"\Big"}
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrace": r"\rbrace", r"\lbrack": r"\rbrack"}
 
 _TOKEN = re.compile(
@@ -161,6 +170,36 @@ def tokenize(tex: str) -> list[str]:
     return _TOKEN.findall(tex)
 
 
+def split_parts(tex: str) -> list[str]:
+    r"""The ``=``-separated parts of a step's TeX, at the top level (not inside braces).
+
+    A step written ``= A = B`` has the parts ``['', ' A ', ' B']``: the empty first part is
+    the continuation of the display above. Linear in the length of *tex*.
+
+    Examples
+    --------
+    >>> split_parts(r"\frac{\partial L}{\partial w} = (f - y)x")
+    ['\\frac{\\partial L}{\\partial w} ', ' (f - y)x']
+    >>> split_parts(r"= \sum_{i=1}^{m} x_i = m")
+    ['', ' \\sum_{i=1}^{m} x_i ', ' m']
+    """
+    parts = []
+    depth = 0
+    start = 0
+    previous = ""
+    for index, char in enumerate(tex):
+        if char == "{" and previous != "\\":
+            depth += 1
+        elif char == "}" and previous != "\\":
+            depth -= 1
+        elif char == "=" and depth == 0 and previous not in ("\\", "<", ">", "!"):
+            parts.append(tex[start:index])
+            start = index + 1
+        previous = char if previous != "\\" else ""
+    parts.append(tex[start:])
+    return parts
+
+
 def displayed_part(tex: str) -> str:
     r"""What follows the last top-level ``=`` of a step's TeX (the whole TeX when none).
 
@@ -171,16 +210,7 @@ def displayed_part(tex: str) -> str:
     >>> displayed_part(r"\sum_{i=1}^{m} x_i")
     '\\sum_{i=1}^{m} x_i'
     """
-    depth = 0
-    last = -1
-    for index, char in enumerate(tex):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "=" and depth == 0 and not tex[:index].endswith(("\\", "<", ">", "!")):
-            last = index
-    return tex[last + 1 :] if last >= 0 else tex
+    return split_parts(tex)[-1]
 
 
 @dataclass
@@ -190,6 +220,7 @@ class _Names:
     values: Mapping[str, object]  # name -> sympy object (Symbol, IndexedBase, expr, Lambda)
     functions: set[str]  # names that are applied with parentheses
     greedy: bool = False  # \ln a b means ln(ab) rather than ln(a) b
+    labels: frozenset[str] = frozenset()  # chain names: J(w, b) is the label J
 
     def lookup(self, name: str) -> object | None:
         for candidate in (name, f"{name}_", name.replace("\\", "")):
@@ -198,11 +229,27 @@ class _Names:
         return None
 
 
+def _plain_d(tokens: list[str]) -> list[str]:
+    r"""``\mathrm{d}`` (and ``\text{d}``, ``\operatorname{d}``) as the plain differential d."""
+    if (
+        len(tokens) >= 4
+        and tokens[0].startswith("\\")
+        and tokens[0][1:] in _DIFFERENTIAL
+        and tokens[1:4] == ["{", "d", "}"]
+    ):
+        return ["d", *tokens[4:]]
+    if len(tokens) >= 2 and tokens[0].startswith("\\") and tokens[0][1:] in _DIFFERENTIAL:
+        if tokens[1] == "d":  # \mathrm d x
+            return ["d", *tokens[2:]]
+    return tokens
+
+
 class _Reader:
     def __init__(self, tokens: list[str], names: _Names) -> None:
         self.tokens = tokens
         self.pos = 0
         self.names = names
+        self.bars = 0  # open |...| absolute values
 
     # -- token helpers ----------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> str | None:
@@ -211,12 +258,36 @@ class _Reader:
         return self.tokens[index] if index < len(self.tokens) else None
 
     def _skip_spacing(self) -> None:
+        """Pass over spacing and decorations (colour, boxes, cancel strokes)."""
         while self.pos < len(self.tokens):
             tok = self.tokens[self.pos]
-            if (tok.startswith("\\") and tok[1:] in SPACING) or tok == "~":
+            name = tok[1:] if tok.startswith("\\") else ""
+            if (name and name in SPACING) or tok in ("~", "&"):
                 self.pos += 1
+            elif name in WRAPPERS:
+                self.pos += 1  # \boxed{x}: the braced group that follows is read
+            elif name in SKIPPED_WITH_ARGUMENT:
+                self.pos += 1
+                if SKIPPED_WITH_ARGUMENT[name]:
+                    self._skip_group(tok)
             else:
                 break
+
+    def _skip_group(self, command: str) -> None:
+        """Skip one braced group (the argument of a decoration such as \\color)."""
+        if self.pos >= len(self.tokens) or self.tokens[self.pos] != "{":
+            raise TexUnsupported(f"{command} must be followed by a braced argument")
+        depth = 0
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok == "{":
+                depth += 1
+            elif tok == "}":
+                depth -= 1
+                if depth == 0:
+                    return
+        raise TexUnsupported(f"unbalanced braces after {command}")
 
     def take(self, expected: str | None = None) -> str:
         tok = self.peek()
@@ -266,20 +337,21 @@ class _Reader:
             r"\\",
             "^",
             "_",
-            "|",
             r"\rbrace",
             r"\rbrack",
         ):
             return False
         if tok == r"\right":
             return False
-        return not (tok.startswith("\\") and tok[1:] in ("cdot", "times"))
+        if tok in ("|", r"\rvert", r"\vert") and self.bars:
+            return False  # closes an absolute value
+        return not (tok.startswith("\\") and tok[1:] in ("cdot", "times", "ast")) and tok != "*"
 
     def term(self) -> sp.Expr:
         expr = self.signed_factor()
         while True:
             tok = self.peek()
-            if tok in (r"\cdot", r"\times"):
+            if tok in (r"\cdot", r"\times", r"\ast", "*"):
                 self.take()
                 expr = expr * self.signed_factor()
             elif tok == "/":
@@ -302,6 +374,13 @@ class _Reader:
         base = self.primary()
         if self.peek() == "^":
             self.take()
+            if self.peek() in ("-", "+"):
+                sign = self.peek()
+                after = self.peek(1) or ""
+                raise TexUnsupported(
+                    f"the superscript of '^{sign}{after}' is only the sign '{sign}' (TeX raises "
+                    f"just that character); write ^{{{sign}{after}}}"
+                )
             exponent = self.script_argument()
             if base is sp.E:
                 return sp.exp(exponent)
@@ -360,9 +439,14 @@ class _Reader:
         if tok in (r"\left",) or (tok[1:] in SIZES and tok.startswith("\\")):
             self.take()
             opener = self.take()
+            if opener in ("|", r"\lvert", r"\vert"):
+                return self.absolute(sized=True)
             if opener not in OPEN:
                 raise TexUnsupported(f"unsupported delimiter '{opener}'")
             return self.delimited(opener)
+        if tok in ("|", r"\lvert", r"\vert"):
+            self.take()
+            return self.absolute(sized=False)
         if tok in OPEN:
             self.take()
             return self.delimited(tok)
@@ -378,6 +462,18 @@ class _Reader:
             return self.identifier(tok)
         raise TexUnsupported(f"cannot read '{tok}'")
 
+    def absolute(self, sized: bool) -> sp.Expr:
+        """|x|, \\left|x\\right|, \\lvert x\\rvert: the absolute value (the opener is taken)."""
+        self.bars += 1
+        expr = self.sum()
+        self.bars -= 1
+        if self.peek() in SIZE_CLOSERS:
+            self.take()
+        tok = self.take()
+        if tok not in ("|", r"\rvert", r"\vert"):
+            raise TexUnsupported(f"an absolute value '|' closed by '{tok}'")
+        return sp.Abs(expr)
+
     # -- commands ---------------------------------------------------------------------------
     def command(self) -> sp.Expr:
         tok = self.take()
@@ -390,10 +486,34 @@ class _Reader:
             return sp.sqrt(self.script_argument())
         if name in FUNCTIONS:
             return self.function(name)
+        if name in ("max", "min"):
+            return self.extremum(name)
+        if name in LABELLED:
+            value = self.group()
+            if self.peek() == LABELLED[name]:
+                self.take()
+                if self.peek() == "{":
+                    self.raw_group()
+                else:
+                    self.take()
+            return value
+        if name in STACKED:
+            self.raw_group()
+            return self.group()
+        if name == "ell":
+            return self.identifier("ell" if self.names.lookup("ell") is not None else "l")
         if name == "sum":
             return self.summation()
         if name in NAME_WRAPPERS:
-            word = "".join(self.raw_group()).replace("\\_", "_").replace(" ", "")
+            raw = self.raw_group()
+            word = "".join(raw).replace("\\_", "_").replace(" ", "")
+            if self.names.lookup(word) is None and word not in ("e", "d"):
+                shown = " ".join(raw)
+                raise TexUnsupported(
+                    f"\\{name}{{{shown}}} is not a name this block declares; words in a display "
+                    "(where ..., for ..., if ...) are not read: say them in the step's why, or "
+                    "declare the name"
+                )
             return self.identifier(word)
         if name in ("mathbf", "boldsymbol", "vec"):
             raise TexUnsupported(f"vector notation \\{name} is not supported")
@@ -403,15 +523,36 @@ class _Reader:
             if len(indices) != 2:
                 raise TexUnsupported("\\delta needs two indices, as in \\delta_{jk}")
             return sp.KroneckerDelta(*indices)
+        if name == "pi" and self.names.lookup("pi") is None:
+            return sp.pi
         if name in GREEK:
             return self.identifier(name)
-        if name == "pi":
-            return sp.pi
         if name == "partial":
             raise TexUnsupported("a \\partial outside a Leibniz fraction")
         if name in UNSUPPORTED:
             raise TexUnsupported(f"{tok}: {UNSUPPORTED[name]}")
         raise TexUnsupported(f"unknown command '{tok}'")
+
+    def extremum(self, name: str) -> sp.Expr:
+        r"""\max(a, b), \max\{a, b\}, \max\left(a, b\right): Max or Min of the arguments."""
+        if self.peek() == "_":
+            raise TexUnsupported(f"\\{name} over a set (\\{name}_{{...}}) is not read")
+        sized = self.peek() == r"\left" or self.peek() in SIZES_OPEN
+        if sized:
+            self.take()
+        opener = self.take()
+        if opener not in OPEN:
+            raise TexUnsupported(f"write \\{name}(a, b): its arguments in parentheses")
+        args = [self.sum()]
+        while self.peek() == ",":
+            self.take()
+            args.append(self.sum())
+        if self.peek() in SIZE_CLOSERS:
+            self.take()
+        closer = self.take()
+        if closer != OPEN[opener]:
+            raise TexUnsupported(f"'{opener}' closed by '{closer}'")
+        return (sp.Max if name == "max" else sp.Min)(*args)
 
     def function(self, name: str) -> sp.Expr:
         func = FUNCTIONS[name]
@@ -435,7 +576,9 @@ class _Reader:
         (``\\ln 2x`` is ``ln(2x)``), the other common way to read such TeX.
         """
         tok = self.peek()
-        if self.names.greedy and tok not in OPEN and tok != r"\left":
+        if tok in OPEN or tok == r"\left" or tok in SIZES_OPEN:
+            return self.primary()  # \tanh(z)^2: the power applies to the value
+        if self.names.greedy:
             return self.term()
         return self.factor()
 
@@ -464,6 +607,7 @@ class _Reader:
     def _leibniz(self, num: list[str], den: list[str]) -> sp.Expr | None:
         """\\frac{\\partial L}{\\partial w}, \\frac{d}{dz} ... or None when not a derivative."""
         marks = (r"\partial", "d")
+        num, den = _plain_d(num), _plain_d(den)
         if not num or num[0] not in marks or not den or den[0] not in marks:
             return None
         if num[0] == "d" and len(num) > 1 and num[1] not in ("^",) and den[0] != "d":
@@ -473,8 +617,8 @@ class _Reader:
         variable = _Reader(den[1:], self.names).parse()
         if not isinstance(variable, (sp.Symbol, sp.Indexed)):
             raise TexUnsupported("a derivative with respect to something that is not a variable")
-        if len(num) == 1:  # operator form: \frac{d}{dz} f(z)
-            target = self.term() if self.names.greedy else self.factor()
+        if len(num) == 1:  # operator form: \frac{d}{dz} f(z), up to the next + or -
+            target = self.term()
         else:
             target = _Reader(num[1:], self.names).parse()
         return sp.Derivative(target, variable)
@@ -547,7 +691,29 @@ class _Reader:
                     name, value = joined, self.names.lookup(joined)
                 elif value is None:
                     raise TexUnsupported(f"'{name}_{''.join(sub)}' is not declared")
-                # else: a subscript on a plain symbol is a label (x_j for a one-feature x)
+                elif name in self.names.labels:
+                    pass  # J_w = ..., a chain's name with a label
+                elif name not in self.names.functions:
+                    raise SubscriptError(
+                        f"'{name}_{{{''.join(sub)}}}': '{name}' is not declared indexed, so a "
+                        f"subscript on it is not read; declare '{name}: indexed real' "
+                        f"and use {name}[...] in expr, or declare the name "
+                        f"'{name}_{sub_name}' itself"
+                    )
+            elif (
+                self.peek() == "^"
+                and self.peek(1) == "{"
+                and self.peek(2) == "("
+                and value is not None
+                and not isinstance(value, sp.IndexedBase)
+                and name not in self.names.functions
+                and name not in self.names.labels
+            ):
+                raise SubscriptError(
+                    f"'{name}^{{(...)}}': '{name}' is not declared indexed, so the example's "
+                    f"label is not read; declare '{name}: indexed real' and use "
+                    f"{name}[i, ...] in expr"
+                )
             elif (
                 self.peek() == "^"
                 and isinstance(value, sp.IndexedBase)
@@ -596,10 +762,54 @@ class _Reader:
                 if len(args) != 1:
                     raise TexUnsupported(f"'{name}' takes one argument")
                 return derivative(*args)
+        if name in self.names.functions and self.peek() == "^":
+            power = self._function_power(name)
+            if power is not None and self.peek() in ("(", r"\left"):
+                args = self._call_arguments()
+                return value(*args) ** power  # type: ignore[operator]
         if name in self.names.functions and self.peek() in ("(", r"\left"):
             args = self._call_arguments()
             return value(*args)  # type: ignore[operator]
+        if name in self.names.labels and self.peek() in ("(", r"\left"):
+            self._label_arguments(name)
         return self._name_value(name)
+
+    def _function_power(self, name: str) -> sp.Expr | None:
+        r"""The power in ``\sigma^2(z)`` (the square of the value); None if not that form."""
+        start = self.pos
+        self.take("^")
+        if self.peek() == "{":
+            tokens = self.raw_group()
+        else:
+            tokens = [self.take()]
+        text = "".join(tokens)
+        if re.fullmatch(r"[0-9]+", text):
+            return sp.Integer(text)
+        if text.startswith("-"):
+            raise TexUnsupported(
+                f"'{name}^{{{text}}}(...)' may mean a power or the inverse function; write "
+                f"\\left({name}(...)\\right)^{{{text}}} for the power"
+            )
+        self.pos = start
+        return None
+
+    def _label_arguments(self, name: str) -> None:
+        """Skip ``(w, b)`` after a chain's name used as a label: ``J(w, b) = ...``."""
+        start = self.pos
+        if self.peek() == r"\left":
+            self.take()
+        self.take("(")
+        depth = 1
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok in ("(", "+", "-", "/", r"\cdot", "*", "^"):
+                break  # not a list of names: a product such as J (w - 1)
+            if tok == ")":
+                depth -= 1
+                if depth == 0:
+                    return
+        self.pos = start
 
     def _primes(self) -> int:
         """How many primes follow (``'``, ``''``, ``^{\\prime}``); none are consumed if 0."""
@@ -635,6 +845,7 @@ def tex_to_sympy(
     functions: set[str] | None = None,
     *,
     greedy: bool = False,
+    labels: frozenset[str] | set[str] = frozenset(),
 ) -> sp.Expr:
     r"""Read *tex* (one expression, no ``=``) into sympy using the block's *names*.
 
@@ -660,13 +871,18 @@ def tex_to_sympy(
     if functions is None:
         functions = {k for k, v in names.items() if isinstance(v, sp.Lambda)}
     tokens = tokenize(tex.strip())
+    while tokens and tokens[-1] == r"\\":
+        tokens.pop()  # the line break that ends a line of an aligned display
     if not tokens:
         raise TexUnsupported("nothing to read")
-    if "&" in tokens or r"\\" in tokens:
-        raise TexUnsupported("alignment marks (& or \\\\) inside one step")
+    if r"\\" in tokens:
+        raise TexUnsupported("a line break (\\\\) inside one step: make each line a step")
+    known = _Names(values=names, functions=functions, greedy=greedy, labels=frozenset(labels))
     try:
-        return _Reader(tokens, _Names(values=names, functions=functions, greedy=greedy)).parse()
+        return _Reader(tokens, known).parse()
     except TexUnsupported:
         raise
+    except RecursionError:
+        raise TexUnsupported("the formula is nested too deeply to read") from None
     except (TypeError, ValueError, AttributeError, IndexError) as exc:
         raise TexUnsupported(f"cannot read the formula ({exc})") from exc

@@ -122,6 +122,17 @@ def describe_failure(step: StepResult) -> str:
             "(In tex, a(1-a) is a product; a function is applied only when it is declared "
             "under define, such as \\sigma(z), or is one of TeX's, such as \\ln or \\tanh.)"
         )
+    if step.display == "unparsed" and step.status != "error":
+        return (
+            f"chain {where}: the checker cannot read this step's displayed TeX.\n"
+            f"    tex:    {step.tex}\n"
+            f"    reason: {step.display_detail or 'unknown'}\n"
+            "    Every part of a display is read and checked against expr (a left-hand side "
+            "against the\n    chain's start). Write it in the notation listed on 'Write a "
+            "derivation', put words in the\n    step's why, or, when the display truly cannot be "
+            "read, add `display: unchecked` to the\n    step: the page then marks it "
+            '"display not checked".'
+        )
     return (
         f"chain {where} could not be decided: {step.message or step.method}. Check that this "
         "step and the one before it are defined at the points of the declared domains (a log "

@@ -74,8 +74,8 @@ def step_mark(step: StepResult) -> str:
     if not words:
         return ""
     mark = rf"\class{{dn-{step.status}}}{{\text{{{words}}}}}"
-    if step.display == "unparsed":
-        mark += r"\;\class{dn-unparsed}{\text{(display not cross-checked)}}"
+    if step.display in ("unparsed", "unchecked"):
+        mark += r"\;\class{dn-unparsed}{\text{(display not checked)}}"
     return mark
 
 
@@ -152,8 +152,10 @@ def _display_note(step: StepResult) -> str:
         return "display matches expr"
     if step.display == "generated":
         return "display generated from expr"
+    if step.display == "unchecked":
+        return "display not checked: its author marked it display: unchecked (the expr was checked)"
     if step.display == "unparsed":
-        return f"display not cross-checked: {step.display_detail or 'could not be read'}"
+        return f"display could not be read: {step.display_detail or 'unknown reason'}"
     return f"display disagrees with expr: {step.display_detail or ''}"
 
 

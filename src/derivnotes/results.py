@@ -13,7 +13,7 @@ from typing import Any
 __all__ = ["CHECKER_VERSION", "DerivationError", "DerivationResult", "StepResult"]
 
 #: Part of every cache key: bump it whenever a decision or a message could change.
-CHECKER_VERSION = "1.1.0"
+CHECKER_VERSION = "2.0.0"
 
 
 class DerivationError(Exception):
@@ -68,7 +68,7 @@ class StepResult:
     compared_with: str | None = None
     counterexample: dict[str, str] | None = None
     values: tuple[str, str] | None = None
-    display: str = "unparsed"  # matched | mismatch | unparsed | generated
+    display: str = "unparsed"  # matched | mismatch | unparsed | unchecked | generated
     display_detail: str | None = None
     message: str | None = None
 
@@ -79,7 +79,7 @@ class StepResult:
         A step marked ``wrong: true`` passes only when refuted; any step fails when its display
         disagrees with its expr (the page would show something other than what was checked).
         """
-        if self.display == "mismatch":
+        if self.display in ("mismatch", "unparsed"):
             return False
         if self.wrong:
             return self.status == "refuted"
@@ -115,6 +115,15 @@ class DerivationResult:
     def ok(self) -> bool:
         """Whether every step lets the build pass."""
         return all(step.ok for step in self.steps)
+
+    @property
+    def malformed(self) -> bool:
+        """Whether a failure is one of reading, not of mathematics (exit status 2): a display
+        that cannot be read, or a step that cannot be evaluated."""
+        return any(
+            step.display == "unparsed" or (step.status == "error" and not step.wrong)
+            for step in self.steps
+        )
 
     @property
     def failures(self) -> list[StepResult]:
