@@ -652,7 +652,7 @@ MALFORMED = {
     "unparsable-expr": (
         GOOD.replace("expr: sigma(-z)", "expr: sigma(-z))"),
         "expr: sigma(-z))",
-        "cannot parse",
+        "cannot read expr",
     ),
     "unknown-key": (GOOD.replace("expr: sigma(-z)", "exprs: sigma(-z)"), "exprs:", "unknown key"),
     "unknown-top-key": (GOOD.replace("symbols:", "symbol:"), "symbol:", "unknown key 'symbol'"),
@@ -790,7 +790,7 @@ def test_ambiguous_function_argument_is_unreadable_naming_both_readings() -> Non
     [
         ("sigma(z, 1)", "'sigma' takes 1 argument but is given 2"),
         ("e**(-z)", "exp(...)"),
-        ("2z", "cannot parse"),
+        ("2z", "implicit product: write 2*z"),
         ("sigma", "without an argument"),
         ("z + 'a'", "not a number"),
     ],

@@ -65,6 +65,7 @@ True
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
 import keyword
 import re
@@ -188,6 +189,15 @@ _GLOBALS: dict[str, Any] = {
     "__builtins__": {},
 }
 _BINDERS = ("Sum", "Product")
+# Names the expression parser itself relies on, and Python's builtins: never declarable.
+RESERVED = frozenset(
+    {"Integer", "Float", "Rational", "Symbol", "Function", "Lambda", "Dummy", "Indexed",
+     "IndexedBase", "Derivative", "Sum", "Product", "Tuple", "Basic", "Expr", "nan", "zoo"}
+    | {name for name in dir(builtins) if not name.startswith("_")}
+)
+MAX_EXPR_CHARS = 4000  # an expr longer than this is refused: split it with define
+MAX_EXPR_DEPTH = 40  # brackets nested deeper than this are refused
+MAX_EXPR_NODES = 1500  # operations in one expr
 
 
 # -- the model -----------------------------------------------------------------------------------
@@ -387,9 +397,10 @@ class _Parser:
                 "letter)",
                 node,
             )
-        if name in FUNCTIONS or name in CONSTANTS:
+        if name in FUNCTIONS or name in CONSTANTS or name in RESERVED:
             raise self.error(
-                f"{what}: '{name}' is a built-in function or constant; choose another name",
+                f"{what}: '{name}' is a built-in function, constant or name of the expression "
+                f"language; choose another name (e.g. {name}_ or {name.lower()}1)",
                 node,
             )
         if name in self.scope.objects:
@@ -471,6 +482,7 @@ class _Parser:
             body = self.scalar(value_node, f"the definition of '{name}'")
             dummies = {p: sp.Dummy(p, real=True) for p in params}
             value = self.expression(body, f"define '{key}'", self.at(value_node), extra=dummies)
+            value = _fresh_bound(value)  # z(j) must not capture a sum's own j
             if params:
                 value = sp.Lambda(tuple(dummies[p] for p in params), value)
                 kind = "function"
@@ -571,15 +583,39 @@ class _Parser:
         """Parse one expr after checking every name it uses is declared."""
         if not text:
             raise self.error(f"{where}: expr is empty; write the step's expression", line)
+        if len(text) > MAX_EXPR_CHARS:
+            raise self.error(
+                f"{where}: expr is {len(text)} characters long, more than the {MAX_EXPR_CHARS} "
+                "the checker reads; name parts of it under define, or split the step",
+                line,
+            )
+        depth = deepest = 0
+        for char in text:
+            depth += (char in "([") - (char in ")]")
+            deepest = max(deepest, depth)
+        if deepest > MAX_EXPR_DEPTH:
+            raise self.error(
+                f"{where}: expr nests brackets {deepest} deep, more than the {MAX_EXPR_DEPTH} the "
+                "checker reads; name inner parts under define",
+                line,
+            )
         source = text.replace("^", "**")
         try:
             tree = ast.parse(source, mode="eval")
-        except SyntaxError as exc:
+        except (SyntaxError, ValueError) as exc:
             raise self.error(
-                f"{where}: cannot parse expr '{text}': {exc.msg}; write a Python/sympy "
-                "expression such as (sigma(z) - y)*x (products need *, powers ** or ^)",
+                f"{where}: cannot read expr '{_short(text, 120)}': {_expr_advice(text)}",
                 line,
             ) from None
+        except (RecursionError, MemoryError):
+            raise self.error(f"{where}: expr is too deeply nested to read", line) from None
+        nodes = sum(1 for _ in ast.walk(tree))
+        if nodes > MAX_EXPR_NODES:
+            raise self.error(
+                f"{where}: expr has {nodes} operations and names, more than the "
+                f"{MAX_EXPR_NODES} the checker reads; name parts of it under define",
+                line,
+            )
         local = self.check_names(tree, text, where, line, extra or {})
         try:
             value = parse_expr(
@@ -735,6 +771,68 @@ class _Parser:
                 line,
             )
         return local
+
+
+def _fresh_bound(expr: Any) -> Any:
+    """*expr* with every summation variable replaced by a fresh dummy of its own.
+
+    A definition ``z(r): Sum(w[j]*x[r, j], (j, 1, n))`` called as ``z(j)`` must sum over a
+    variable other than the ``j`` it is given: substitution would otherwise capture it.
+
+    Examples
+    --------
+    >>> j, r, n = sp.symbols("j r n", integer=True)
+    >>> x = sp.IndexedBase("x")
+    >>> body = _fresh_bound(sp.Sum(x[r, j], (j, 1, n)))
+    >>> sp.Lambda(r, body)(j).subs(n, 2).doit()
+    x[j, 1] + x[j, 2]
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    args = [_fresh_bound(arg) for arg in expr.args]
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        body, *limits = args
+        new_limits = []
+        for limit in limits:
+            var = limit[0]
+            fresh = sp.Dummy(str(var), integer=True)
+            body = body.xreplace({var: fresh})
+            new_limits.append((fresh, *limit[1:]))
+        return type(expr)(body, *new_limits)
+    if any(a is not b for a, b in zip(args, expr.args, strict=True)):
+        return expr.func(*args)
+    return expr
+
+
+def _expr_advice(text: str) -> str:
+    """What an expr that Python cannot parse resembles, and how to write it.
+
+    Examples
+    --------
+    >>> _expr_advice("4sigma(2z)")
+    "'4sigma' is an implicit product: write 4*sigma"
+    >>> _expr_advice("\\frac{1}{m}")
+    'this is TeX: an expr is written in Python/sympy syntax, e.g. 1/m, sigma(z)*(1 - sigma(z)), log(x), x**2'
+    """
+    if "\\" in text or re.search(r"[{}]", text):
+        return (
+            "this is TeX: an expr is written in Python/sympy syntax, e.g. 1/m, "
+            "sigma(z)*(1 - sigma(z)), log(x), x**2"
+        )
+    match = re.search(r"(?<![A-Za-z_0-9.])([0-9]+(?:\.[0-9]+)?)([A-Za-z_][A-Za-z_0-9]*)", text)
+    if match and not re.fullmatch(r"[eE][0-9+-]*", match.group(2)):
+        return f"'{match.group(0)}' is an implicit product: write {match.group(1)}*{match.group(2)}"
+    if re.search(r"\)\s*\(", text):
+        return "')(' is an implicit product: write ')*('"
+    if re.search(r"\)\s*[A-Za-z_0-9]", text):
+        return "a name or number right after ')' is an implicit product: put * between them"
+    if text.count("(") != text.count(")"):
+        return f"the brackets do not balance ({text.count('(')} '(' against {text.count(')')} ')')"
+    if "[" in text and "]" not in text:
+        return "a '[' is never closed"
+    return (
+        "write a Python/sympy expression such as (sigma(z) - y)*x (products need *, powers ** or ^)"
+    )
 
 
 def _closest_name(name: str, candidates: list[str]) -> str | None:
