@@ -13,7 +13,7 @@ from dataclasses import dataclass
 #: Fence languages handled by derivnotes (``checker-output``: see :mod:`derivnotes.exhibits`).
 LANGUAGES = ("derivation", "figure", "table", "checker-output")
 
-_FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
+_FENCE_OPEN = re.compile(r"(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\Z")
 
 
 class FenceError(ValueError):
@@ -24,6 +24,16 @@ class FenceError(ValueError):
         self.file = file
         self.line = line
         self.message = message
+
+
+def _swallowed_language(line: str) -> str | None:
+    """The derivnotes language a line opens a fence of, if it does."""
+    match = _FENCE_OPEN.match(line)
+    if not match:
+        return None
+    name = re.match(r"[{.\s]*([\w-]*)", match.group("info").strip(" \t"))
+    language = name.group(1) if name else ""
+    return language if language in LANGUAGES else None
 
 
 @dataclass(frozen=True)
@@ -61,13 +71,26 @@ def iter_fences(lines: list[str], *, file: str = "<page>", offset: int = 0) -> I
             i += 1
             continue
         fence = match.group("fence")
-        info = match.group("info")
+        info = match.group("info").strip(" \t")  # linear, whatever the line's length
         name = re.match(r"[{.\s]*([\w-]*)", info)
         language = name.group(1) if name else ""
         closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
         j = i + 1
         while j < len(lines) and not closing.match(lines[j]):
             j += 1
+        if j >= len(lines) and language not in LANGUAGES:
+            swallowed = next(
+                (k for k in range(i + 1, len(lines)) if _swallowed_language(lines[k])), None
+            )
+            if swallowed is not None:
+                raise FenceError(
+                    file,
+                    offset + i + 1,
+                    f"the {fence}{language} fence opened here is never closed, so it swallows "
+                    f"the ```{_swallowed_language(lines[swallowed])} fence at line "
+                    f"{offset + swallowed + 1} (which would be neither checked nor shown): "
+                    f"close it with a line holding only {fence}",
+                )
         if language in LANGUAGES:
             if j >= len(lines):
                 raise FenceError(

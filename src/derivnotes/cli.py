@@ -232,7 +232,21 @@ def run_blocks(
         return EXIT_MALFORMED
     for path in files:
         name = display_path(path)
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            print(
+                f"{name}:{line}: the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                "cannot be read); save it as UTF-8",
+                file=err,
+            )
+            status = EXIT_MALFORMED
+            continue
+        except OSError as exc:
+            print(f"{name}: cannot read the file ({exc.strerror})", file=err)
+            status = EXIT_MALFORMED
+            continue
         try:
             report = check_lines(
                 lines, name=name, cache=cache, verbose_steps=verbose_steps, typesetter=typesetter

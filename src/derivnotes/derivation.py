@@ -78,7 +78,7 @@ import sympy as sp
 import yaml
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr, rationalize
 
-from derivnotes.derivation_numeric import DIGITS, NumericComparer, Outcome
+from derivnotes.derivation_numeric import DIGITS, NumericComparer, Outcome, huge_constant
 from derivnotes.derivation_symbolic import prove_equal
 from derivnotes.domains import Domain, DomainError, parse_domain
 from derivnotes.latex import SubscriptError, TexUnsupported, split_parts, tex_to_sympy
@@ -359,6 +359,13 @@ class _Parser:
             raise DerivationError(
                 f"the derivation block is not valid YAML: {exc}", file=self.file, line=self.line0
             ) from None
+        except RecursionError:
+            raise DerivationError(
+                "the derivation block nests lists or mappings too deeply to read; a derivation "
+                "needs only the keys id, symbols, define and chains, each a level or two deep",
+                file=self.file,
+                line=self.line0 + _deepest_line(self.text),
+            ) from None
         if root is None:
             raise self.error(f"the derivation block is empty; expected {', '.join(TOP_KEYS)}")
         top = self.mapping(root, "the derivation block", TOP_KEYS, ("id", "chains"))
@@ -554,6 +561,10 @@ class _Parser:
                     f"{where}: display: unchecked needs a tex to show", display_node
                 )
             unchecked = True
+        for text, key in ((tex, "tex"), (why or "", "why")):
+            problem = _tex_problem(text, math=key == "tex")
+            if problem:
+                raise self.error(f"{where}: {key} {problem}", self.at(entries[key][1]))
         if "$" in tex.replace("\\$", ""):
             raise self.error(
                 f"{where}: tex holds a '$'; a step's tex is already math, so write it without "
@@ -631,6 +642,17 @@ class _Parser:
             raise self.error(f"{where}: cannot parse expr '{text}': {exc}", line) from None
         if isinstance(value, (int, float)):
             value = sp.sympify(value)
+        if isinstance(value, sp.Basic) and value.has(sp.Sum, sp.Product):
+            value = _fresh_bound(value)  # a sum's own j is never the declared index j
+        if isinstance(value, sp.Basic) and value.has(sp.exp, sp.Pow):
+            huge = huge_constant(value)
+            if huge is not None:
+                raise self.error(
+                    f"{where}: expr holds a constant too large to evaluate ("
+                    f"{_short(sp.srepr(huge.func), 40)} of an astronomically large number); "
+                    "a derivation's numbers must be computable",
+                    line,
+                )
         if not isinstance(value, sp.Expr):
             raise self.error(
                 f"{where}: expr '{text}' is not a mathematical expression "
@@ -771,6 +793,72 @@ class _Parser:
                 line,
             )
         return local
+
+
+_UNSAFE_TEX = re.compile(
+    r"\\(href|url|style|class|cssId|data|require|html[A-Za-z]*|unicode|input|include|def|"
+    r"newcommand|renewcommand|let|edef|gdef|mmlToken)(?![A-Za-z])"
+)
+
+
+def _tex_problem(text: str, math: bool) -> str | None:
+    r"""What is wrong with the TeX of a tex (or the math of a why), or None.
+
+    Unbalanced braces and a ``\left`` without its ``\right`` are reported at the line that
+    holds them (MathJax would report them, later and worded as TeX, for the whole chain);
+    commands that link, style or define are refused: a page shows mathematics, not markup.
+
+    Examples
+    --------
+    >>> _tex_problem(r"\frac{a}{b", math=True)
+    "has an unbalanced brace: 1 '{' is never closed"
+    >>> _tex_problem(r"\left( a + b", math=True)
+    'has 1 \\left without its \\right (write \\left( ... \\right), or drop both)'
+    >>> _tex_problem(r"see \href{javascript:x}{here}", math=False)
+    'uses \\href, which this site does not allow in a derivation (no links, styles or definitions in TeX)'
+    """
+    found = _UNSAFE_TEX.search(text)
+    if found:
+        return (
+            f"uses \\{found.group(1)}, which this site does not allow in a derivation (no links, "
+            "styles or definitions in TeX)"
+        )
+    if not math:
+        return None
+    depth = 0
+    previous = ""
+    for char in text:
+        if previous != "\\":
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    return "has an unbalanced brace: a '}' closes nothing"
+        previous = char if previous != "\\" else ""
+    if depth > 0:
+        return f"has an unbalanced brace: {depth} '{{' {'is' if depth == 1 else 'are'} never closed"
+    lefts = len(re.findall(r"\\left(?![A-Za-z])", text))
+    rights = len(re.findall(r"\\right(?![A-Za-z])", text))
+    if lefts > rights:
+        return (
+            f"has {lefts - rights} \\left without its \\right (write \\left( ... \\right), or "
+            "drop both)"
+        )
+    if rights > lefts:
+        return f"has {rights - lefts} \\right without a \\left before it"
+    return None
+
+
+def _deepest_line(text: str) -> int:
+    """The 0-based line of *text* where YAML nesting (indentation or brackets) is deepest."""
+    best, best_line, depth = -1, 0, 0
+    for number, line in enumerate(text.splitlines()):
+        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        score = max(depth, len(line) - len(line.lstrip(" -")))
+        if score > best:
+            best, best_line = score, number
+    return best_line
 
 
 def _fresh_bound(expr: Any) -> Any:
@@ -988,6 +1076,8 @@ def _check_part(
         return "unparsed", f"{where}: the TeX reader failed ({type(exc).__name__}: {exc})"
     if not isinstance(parsed, sp.Expr):
         return "unparsed", f"{where} is not an expression"
+    if parsed.has(sp.Sum, sp.Product):
+        parsed = _fresh_bound(parsed)
     if parsed == target.value:
         return "matched", None
     outcome = comparer.compare(target.value, parsed, budget=DISPLAY_POINTS, salt=salt)

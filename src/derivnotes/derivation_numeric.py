@@ -4,14 +4,24 @@ Both expressions are evaluated with mpmath (50 significant digits by default) at
 from the symbols' domains; a disagreement is confirmed at three times the precision (so that
 cancellation in one of the formulas cannot fake it) before it counts as a refutation.
 
+* Real symbols are sampled across magnitudes (see :mod:`derivnotes.domains`), and on both sides
+  of, and exactly at, every threshold the expressions contain: the kinks of ``Abs``, ``Max``,
+  ``Min``, ``Heaviside`` and ``sign``, the zeros of denominators and of logarithms' arguments.
 * Finite sets (``y: "{0, 1}"``) are sampled exhaustively when their product is small, so a step
   that is right for ``y = 0`` and wrong for ``y = 1`` is always caught.
-* Sizes (``m, n: size``) are made concrete (1, 2, 3), free indices (``k: index [1, n]``) take
-  every value in their range, every element of an indexed symbol (``x[i, j]``) gets its own
-  random value, and only then are sums expanded and derivatives taken.
+* Sizes (``m, n: size``) are made concrete: every combination of 1, 2 and 3, then several
+  configurations between 4 and 12 and one between 13 and 24; free indices (``k: index [1, n]``)
+  take every value in small ranges and their ends plus random values in larger ones; every
+  element of an indexed symbol (``x[i, j]``) gets its own random value, and only then are sums
+  expanded (at most :data:`MAX_TERMS` terms) and derivatives taken.
+* A point agrees only when the two values agree at a precision that resolves them: where an
+  exponential of a large argument needs more digits than the first 50, the point is decided
+  again with enough digits (up to :data:`MAX_DIGITS`); a point beyond that is skipped, never
+  counted as agreement.
 * Points where both sides are undefined (a logarithm of a negative number, a division by zero)
-  are skipped. Where exactly one side is undefined, the step is refuted only when that persists
-  at higher precision and at nearby points (so a removable singularity is not a refutation).
+  are skipped; so are points where only the step before is undefined (a step may extend the
+  domain). Where this step is undefined and the step before it is defined, persisting at higher
+  precision, the step is refuted there: undefined is not agreement.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ import itertools
 import math
 import random
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import mpmath
@@ -34,9 +44,13 @@ __all__ = ["DIGITS", "SIZE_VALUES", "NumericComparer", "NumericError", "Outcome"
 
 DIGITS = 50  # significant digits of the first evaluation
 HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
-MAX_DIGITS = 3000  # points needing more (exp of huge arguments) are never counterexamples
-SIZE_VALUES = (1, 2, 3)  # concrete values given to each size
+MAX_DIGITS = 400  # points needing more digits (exp of large arguments) are skipped
+SIZE_VALUES = (1, 2, 3)  # every combination of these is tried for the sizes
+LARGER_SIZES = ((4, 8), (9, 12), (13, 24))  # then one configuration from each range
 MAX_CONFIGS = 18  # size/index combinations per comparison
+MAX_INDEX_VALUES = 6  # values of one free index per configuration (ends and random ones)
+MAX_TERMS = 20000  # terms written out when sums are expanded
+LARGE_TERMS = 300  # ... at the larger sizes (a configuration needing more is left out)
 MAX_DISCRETE = 128  # finite-set combinations sampled exhaustively up to this many
 
 UNDEFINED = None  # the value of an expression where it is singular
@@ -64,13 +78,14 @@ class Outcome:
     configurations: int = 1  # size/index combinations compared
     of: int = 1  # size/index combinations there are
 
+    largest: int = 0  # the largest value a size took
+
     def describe(self, digits: int = DIGITS) -> str:
-        """``not refuted at 64 points, 50 significant digits[, sizes m, n in {1, 2, 3}]``."""
+        """``not refuted at 64 points, 50 significant digits[, sizes m, n from 1 to 17]``."""
         noun = "point" if self.points == 1 else "points"
-        text = f"not refuted at {self.points} {noun}, {digits} significant digits"
+        text = f"not refuted at {self.points} {noun}, {digits} significant digits or more"
         if self.sizes:
-            values = ", ".join(str(v) for v in SIZE_VALUES)
-            text += f", sizes {', '.join(self.sizes)} in {{{values}}}"
+            text += f", sizes {', '.join(self.sizes)} from 1 to {self.largest or max(SIZE_VALUES)}"
         if self.of > 1:
             every = "every one" if self.configurations == self.of else f"{self.configurations}"
             text += f" ({every} of {self.of} size/index combinations)"
@@ -124,6 +139,16 @@ def _to_mpf(text: str) -> mpmath.mpf:
     return mpmath.mpf(text)
 
 
+class _TooBig:
+    """The value at a point beyond the evaluation guards (exp of an astronomic argument)."""
+
+    def __repr__(self) -> str:
+        return "TOO_BIG"
+
+
+TOO_BIG = _TooBig()
+
+
 class _NotReal:
     """The value of an expression that is complex there (log or root of a negative number)."""
 
@@ -153,7 +178,7 @@ def _real(value: object) -> mpmath.mpf | _NotReal | None:
 
 
 def _number(value: object) -> bool:
-    return value is not None and value is not NOT_REAL
+    return value is not None and value is not NOT_REAL and value is not TOO_BIG
 
 
 def _agree(a: mpmath.mpf, b: mpmath.mpf, tol: mpmath.mpf) -> bool:
@@ -239,6 +264,20 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
 
 
 _LARGEST_EXPONENT = [0.0]  # the largest |x| of exp(x) met during the current evaluation
+_EXPONENT_RANGE = [0.0, 0.0]  # the smallest and largest real x of exp(x) met
+
+
+def _note_exponent(x: object) -> float:
+    """Remember the size of an exponential's argument; return |x|."""
+    real = mpmath.re(x) if isinstance(x, mpmath.mpc) else x
+    size = _size(real)
+    if size > _LARGEST_EXPONENT[0]:
+        _LARGEST_EXPONENT[0] = size
+    if size <= HUGE:
+        value = float(real)  # type: ignore[arg-type]
+        _EXPONENT_RANGE[0] = min(_EXPONENT_RANGE[0], value)
+        _EXPONENT_RANGE[1] = max(_EXPONENT_RANGE[1], value)
+    return size
 
 
 HUGE = 1e15  # larger arguments of exp, sin, ... (or exponents) make a point singular
@@ -258,10 +297,7 @@ def _tracked_exp(x: object) -> object:
     An astronomically large argument would make mpmath work for hours; such a point is
     singular (skipped), which is harmless: it could never be decided anyway.
     """
-    size = _size(mpmath.re(x)) if isinstance(x, mpmath.mpc) else _size(x)
-    if size > _LARGEST_EXPONENT[0]:
-        _LARGEST_EXPONENT[0] = size
-    if size > HUGE:
+    if _note_exponent(x) > HUGE:
         raise OverflowError("exp of a huge argument")
     return mpmath.exp(x)
 
@@ -288,13 +324,22 @@ def _guarded_pow(base: object, exponent: object) -> object:
     return base**exponent  # type: ignore[operator]
 
 
+def _tracked(function: Callable[[object], object]) -> Callable[[object], object]:
+    """*function* (sinh, cosh, tanh) remembering its argument's size, as exp does."""
+
+    def tracked(x: object) -> object:
+        if _note_exponent(x) > HUGE:
+            raise OverflowError("a huge argument")
+        return function(x)
+
+    return tracked
+
+
 _GUARDED: dict[str, Callable[..., object]] = {
     "exp": _tracked_exp,
     "_pow": _guarded_pow,
-    **{
-        name: _guard(getattr(mpmath, name))
-        for name in ("sin", "cos", "tan", "sinh", "cosh", "tanh", "sec", "csc", "cot")
-    },
+    **{name: _guard(getattr(mpmath, name)) for name in ("sin", "cos", "tan", "sec", "csc", "cot")},
+    **{name: _tracked(getattr(mpmath, name)) for name in ("sinh", "cosh", "tanh", "sech", "csch")},
 }
 
 
@@ -341,10 +386,12 @@ class _Compiled:
                 "(sum limits must be sizes or numbers)"
             )
         back = {v: k for k, v in plain.items()}
+        self.symbols: list[sp.Symbol] = []
         symbols = sorted(
             (s for s in expr.free_symbols if isinstance(s, sp.Symbol)), key=sp.default_sort_key
         )
         self.expr = expr
+        self.symbols = symbols
         self.variables: list[sp.Basic] = [original(back.get(s, s)) for s in symbols]
         try:
             self.function = _lambdify(expr, symbols)
@@ -360,15 +407,21 @@ class _Compiled:
         if key in self.cache:
             return self.cache[key]
         _LARGEST_EXPONENT[0] = 0.0
+        _EXPONENT_RANGE[:] = [0.0, 0.0]
         with mpmath.workdps(dps):
             try:
                 raw = self.function(*(_to_mpf(x) for x in key[1]))
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+            except OverflowError:
+                value = TOO_BIG
+            except (ZeroDivisionError, ValueError, TypeError, ArithmeticError):
                 value = UNDEFINED
+            except RecursionError:
+                value = TOO_BIG
             else:
                 value = _real(raw)
         self.cache[key] = value
-        self.exponents[key[1]] = max(self.exponents.get(key[1], 0.0), _LARGEST_EXPONENT[0])
+        spread = max(_LARGEST_EXPONENT[0], _EXPONENT_RANGE[1] - _EXPONENT_RANGE[0])
+        self.exponents[key[1]] = max(self.exponents.get(key[1], 0.0), spread)
         return value
 
     def digits(self, point: Point) -> int:
@@ -378,8 +431,57 @@ class _Compiled:
         return int(largest / math.log(10)) + 60
 
 
-def expand_finite(expr: sp.Basic) -> sp.Basic:
+def free_symbols(expr: sp.Basic) -> set[sp.Basic]:
+    """The free symbols of *expr*, counting those in the variables of derivatives (sympy's own
+    ``free_symbols`` leaves out the ``k`` of ``Derivative(J, w[k])``).
+
+    Examples
+    --------
+    >>> k, t = sp.symbols("k t")
+    >>> w = sp.IndexedBase("w")
+    >>> sorted(free_symbols(sp.Derivative(t * w[1], w[k])), key=str)
+    [k, t, w]
+    """
+    found = set(expr.free_symbols)
+    for node in expr.atoms(sp.Derivative):
+        for variable in node.variables:
+            found |= variable.free_symbols
+    return found
+
+
+def huge_constant(expr: sp.Basic) -> sp.Basic | None:
+    """A constant part of *expr* (such as ``exp(exp(exp(100)))``) too large to evaluate, or None.
+
+    Examples
+    --------
+    >>> z = sp.Symbol("z")
+    >>> huge_constant(sp.exp(sp.exp(sp.exp(100))) * z)
+    exp(exp(exp(100)))
+    >>> huge_constant(sp.exp(100) * z) is None
+    True
+    """
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, sp.Basic) or not node.args:
+            continue
+        if not node.free_symbols and isinstance(node, (sp.exp, sp.Pow)):
+            try:
+                with mpmath.workdps(15):
+                    _lambdify(node, [])()
+            except OverflowError:
+                return node
+            except Exception:  # noqa: S112 - not a size problem: the comparison will say
+                continue
+            continue
+        stack.extend(node.args)
+    return None
+
+
+def expand_finite(expr: sp.Basic, budget: list[int] | None = None) -> sp.Basic:
     """Write out every sum and product whose limits are integers, innermost first.
+
+    *budget* (a one-element list) counts down the terms written; past it, :class:`NumericError`.
 
     Examples
     --------
@@ -387,21 +489,50 @@ def expand_finite(expr: sp.Basic) -> sp.Basic:
     >>> j = sp.Symbol("j")
     >>> expand_finite(sp.Sum(x[j] ** 2, (j, 1, 3)))
     x[1]**2 + x[2]**2 + x[3]**2
+    >>> expand_finite(sp.Sum(x[j], (j, 1, 10**6)))
+    Traceback (most recent call last):
+    ...
+    derivnotes.derivation_numeric.NumericError: a sum or product of 1000000 terms is more than the 20000 the checker writes out; use a size (m: size) as its limit
     """
+    if budget is None:
+        budget = [MAX_TERMS]
     if not isinstance(expr, sp.Basic) or not expr.args:
         return expr
-    args = [expand_finite(arg) for arg in expr.args]
     if isinstance(expr, (sp.Sum, sp.Product)):
-        body, *limits = args
-        for number, (var, lo, hi) in enumerate(limits):
-            if not (lo.is_Integer and hi.is_Integer):
-                return type(expr)(body, *limits[number:])
-            terms = [body.xreplace({var: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
-            body = sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
-        return body
+        body, *limits = expr.args
+        if len(limits) > 1:  # Sum(f, (j, ...), (i, ...)): j is the inner sum
+            inner = type(expr)(body, limits[0])
+            return expand_finite(type(expr)(inner, *limits[1:]), budget)
+        var, lo, hi = limits[0]
+        lo, hi = _concrete(expand_finite(lo, budget)), _concrete(expand_finite(hi, budget))
+        if lo is None or hi is None:
+            return type(expr)(expand_finite(body, budget), *limits)
+        count = max(0, hi - lo + 1)
+        budget[0] -= count
+        if budget[0] < 0:
+            raise NumericError(
+                f"a sum or product of {count} terms is more than the {MAX_TERMS} the checker "
+                "writes out; use a size (m: size) as its limit"
+            )
+        # outermost first, so that inner limits may depend on this variable (j <= i)
+        terms = [expand_finite(body.xreplace({var: sp.Integer(v)}), budget) for v in range(lo, hi + 1)]
+        return sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
+    args = [expand_finite(arg, budget) for arg in expr.args]
     if any(a is not b for a, b in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
+
+
+def _concrete(limit: sp.Basic) -> int | None:
+    """A sum's limit as an int when it is a number (``T - 1`` once T is 3), else None."""
+    if limit.is_Integer:
+        return int(limit)
+    if limit.free_symbols or not limit.is_number:
+        return None
+    value = sp.Integer(limit.evalf(30).round())
+    if abs(limit.evalf(30) - value) > sp.Float("1e-20"):
+        raise NumericError(f"the sum limit {limit} is not a whole number")
+    return int(value)
 
 
 class NumericComparer:
@@ -457,38 +588,59 @@ class NumericComparer:
 
     # -- configurations ------------------------------------------------------------------
     def configurations(self, exprs: Iterable[sp.Basic]) -> tuple[list[dict], list[sp.Symbol]]:
-        """The size/index assignments at which *exprs* are compared (``[{}]`` when none)."""
+        """The size/index assignments at which *exprs* are compared (``[{}]`` when none).
+
+        Every combination of the sizes in {1, 2, 3} first, then a few larger configurations
+        (:data:`LARGER_SIZES`); free indices take the ends of their ranges and a few values
+        between.
+        """
         free: set[sp.Basic] = set()
         for expr in exprs:
-            free |= expr.free_symbols
+            free |= free_symbols(expr)
         indices = sorted((s for s in free if s in self.indices), key=str)
         sizes = {s for s in free if s in self.sizes}
         for index in indices:
             domain = self.indices[index]
             sizes |= (domain.lo.free_symbols | domain.hi.free_symbols) & self.sizes
         size_list = sorted(sizes, key=str)
+        rng = random.Random(self.seed + 17)
         combos = list(itertools.product(SIZE_VALUES, repeat=len(size_list)))
+        if len(combos) > MAX_CONFIGS // 2:
+            combos = combos[:1] + rng.sample(combos[1:], MAX_CONFIGS // 2 - 1)
+        if size_list:
+            for lo, hi in LARGER_SIZES:
+                combos.append(tuple(rng.randint(lo, hi) for _ in size_list))
         configs: list[dict] = []
-        total = 0
         for combo in combos:
             env = {s: sp.Integer(v) for s, v in zip(size_list, combo, strict=True)}
             ranges = []
             for index in indices:
                 domain = self.indices[index]
-                lo, hi = domain.lo.xreplace(env), domain.hi.xreplace(env)
-                if not (lo.is_Integer and hi.is_Integer):
+                lo, hi = _concrete(domain.lo.xreplace(env)), _concrete(domain.hi.xreplace(env))
+                if lo is None or hi is None:
                     raise NumericError(
                         f"the range [{domain.lo}, {domain.hi}] of index {index} does not "
                         "become concrete when the sizes are"
                     )
-                ranges.append([sp.Integer(v) for v in range(int(lo), int(hi) + 1)])
-            for values in itertools.product(*ranges):
+                if hi - lo + 1 <= MAX_INDEX_VALUES:
+                    values = list(range(lo, hi + 1))
+                else:
+                    middle = rng.sample(range(lo + 1, hi), MAX_INDEX_VALUES - 2)
+                    values = [lo, *sorted(middle), hi]
+                ranges.append([sp.Integer(v) for v in values])
+            assignments = list(itertools.product(*ranges))
+            if max(combo, default=0) > max(SIZE_VALUES) and len(assignments) > 2:
+                assignments = [assignments[0], assignments[-1]]  # larger sizes: two each
+            for values in assignments:
                 configs.append({**env, **dict(zip(indices, values, strict=True))})
         total = len(configs)
         if len(configs) > MAX_CONFIGS:
-            rng = random.Random(self.seed + 17)
-            keep = sorted(rng.sample(range(len(configs)), MAX_CONFIGS))
-            configs = [configs[n] for n in keep]
+            small = [c for c in configs if max((int(v) for v in c.values()), default=0) <= 3]
+            large = [c for c in configs if c not in small]
+            keep = max(MAX_CONFIGS - len(large), MAX_CONFIGS // 2)
+            if len(small) > keep:
+                small = small[:1] + rng.sample(small[1:], keep - 1)
+            configs = small + large[: MAX_CONFIGS - len(small)]
         configs.sort(key=lambda c: (sum(int(v) for v in c.values()), str(c)))
         self.last_total = total
         return configs or [{}], size_list
@@ -508,8 +660,9 @@ class NumericComparer:
             return sp.Indexed(self._unplain.get(plain.base, plain.base), *plain.indices)
         return self._unplain.get(plain, plain)
 
-    def compile(self, expr: sp.Basic, config: dict) -> _Compiled:
-        """*expr* with sizes and indices made concrete, sums expanded, derivatives taken."""
+    def compile(self, expr: sp.Basic, config: dict, terms: int = MAX_TERMS) -> _Compiled:
+        """*expr* with sizes and indices made concrete, sums expanded (at most *terms* terms),
+        derivatives taken."""
         key = (expr, tuple(sorted(((str(k), int(v)) for k, v in config.items()))))
         if key in self._compiled:
             return self._compiled[key]
@@ -518,7 +671,7 @@ class NumericComparer:
             if config:
                 concrete = concrete.xreplace({self._plain[k]: v for k, v in config.items()})
             if concrete.has(sp.Sum, sp.Product):
-                concrete = expand_finite(concrete)
+                concrete = expand_finite(concrete, [terms])
         compiled = _Compiled(concrete, self._original)
         for variable in compiled.variables:
             if self._domain(variable) is None:
@@ -549,8 +702,16 @@ class NumericComparer:
         return (self._order.get(variable, 10**6), [])
 
     # -- points --------------------------------------------------------------------------
-    def points(self, variables: Sequence[sp.Basic], count: int, salt: str) -> list[Point]:
-        """Reproducible points: finite sets exhaustively (when small), the rest at random."""
+    def points(
+        self,
+        variables: Sequence[sp.Basic],
+        count: int,
+        salt: str,
+        thresholds: Sequence[Threshold] = (),
+        exhaustive: bool = True,
+    ) -> list[Point]:
+        """Reproducible points: finite sets exhaustively (when small), the rest at random, and
+        every sixth continuous point placed at or beside one of the *thresholds*."""
         names = ",".join(self._label(v) for v in variables)
         rng = random.Random(self.seed ^ zlib.crc32(f"{names}|{salt}".encode()))
         discrete = [v for v in variables if self._domain(v).discrete]  # type: ignore[union-attr]
@@ -570,7 +731,9 @@ class NumericComparer:
                 tuple(rng.choice(self._domain(v).values) for v in discrete)  # type: ignore[union-attr]
                 for _ in range(MAX_DISCRETE)
             ]
-        if not continuous:
+        if not exhaustive:
+            rng.shuffle(combos)
+        elif not continuous:
             count = len(combos)
         elif len(combos) > 1:
             count = max(count, len(combos) * (2 if len(combos) <= 32 else 1))
@@ -578,14 +741,47 @@ class NumericComparer:
         for n in range(count):
             combo = combos[n % len(combos)]
             point: Point = {v: _decimal(value) for v, value in zip(discrete, combo, strict=True)}
+            # every other point is moderate; the others send one or two coordinates across
+            # magnitudes, so each variable's extremes are met while the rest stay evaluable
+            wide = set()
+            if n % 2 == 1 and continuous:
+                wide = {rng.choice(continuous)}
+                wide |= {v for v in continuous if rng.random() < 1.0 / len(continuous)}
             for v in continuous:
-                point[v] = f"{self._domain(v).sample(rng):.6g}"  # type: ignore[union-attr]
+                value = self._domain(v).sample(rng, v in wide)  # type: ignore[union-attr]
+                text = f"{value:.6g}"
+                if not self._domain(v).contains(float(text)):  # type: ignore[union-attr]
+                    text = repr(value)  # 0.99999999 near the end of (0, 1) stays inside
+                point[v] = text
+            if thresholds and continuous and n % 6 == 5:
+                self._at_threshold(point, thresholds[(n // 6) % len(thresholds)], rng)
             points.append(point)
         return points
+
+    def _at_threshold(self, point: Point, threshold: Threshold, rng: random.Random) -> None:
+        """Move one coordinate of *point* onto, or just beside, a threshold (in place)."""
+        variable, root, others = threshold
+        domain = self._domain(variable)
+        if domain is None or domain.discrete or any(o not in point for o in others):
+            return
+        try:
+            at = float(root(*(float(_to_mpf(point[o])) for o in others)))
+        except (ArithmeticError, ValueError, TypeError, OverflowError):
+            return
+        if not math.isfinite(at):
+            return
+        scale = 1.0 + abs(at)
+        offset = rng.choice((0.0, 0.0, 1e-3, -1e-3, 1e-7, -1e-7, 0.3, -0.3)) * scale
+        value = at + offset
+        if domain.contains(value):
+            point[variable] = repr(value)
 
     # -- comparing -----------------------------------------------------------------------
     def compare(self, a: sp.Basic, b: sp.Basic, budget: int = 64, salt: str = "") -> Outcome:
         """Look for a point of the domains where *a* and *b* differ.
+
+        *a* is the reference (the step before, or a step's expr); *b* is refuted where it
+        differs from *a*, and also where it is undefined while *a* is defined.
 
         Parameters
         ----------
@@ -598,30 +794,32 @@ class NumericComparer:
             configs, sizes = self.configurations([a, b])
         except NumericError as exc:
             return Outcome("error", message=str(exc))
-        per_config = max(8, math.ceil(budget / len(configs)))
+        small = [c for c in configs if max((int(v) for v in c.values()), default=0) <= 3]
+        per_config = max(8, math.ceil(budget / max(1, len(small))))
         compared = skipped = 0
         for config in configs:
+            large = config not in small
             try:
-                fa, fb = self.compile(a, config), self.compile(b, config)
+                terms = LARGE_TERMS if large else MAX_TERMS
+                fa, fb = self.compile(a, config, terms), self.compile(b, config, terms)
             except NumericError as exc:
+                if large:
+                    continue  # too many terms at this size: the smaller sizes decide
                 return Outcome("error", message=str(exc), sizes=[str(s) for s in sizes])
             variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
-            for point in self.points(variables, per_config, salt):
-                va, vb = fa(point, self.digits), fb(point, self.digits)
-                if _number(va) and _number(vb) and _agree(va, vb, self.tol):
+            thresholds = _thresholds(fa, fb)
+            count = 4 if large else per_config
+            for point in self.points(variables, count, salt, thresholds, exhaustive=not large):
+                verdict = self._judge(fa, fb, point)
+                if verdict == "agree":
                     compared += 1
                     continue
-                if not _number(va) and not _number(vb):
+                if verdict == "skip":
                     skipped += 1
                     continue
                 if self._confirmed(fa, fb, point, variables):
                     return self._refutation(fa, fb, point, variables, config, sizes, compared)
-                if _number(va) and _number(vb):
-                    compared += 1
-                elif _number(fa(point, HIGH_DIGITS)) and _number(fb(point, HIGH_DIGITS)):
-                    compared += 1  # singular only at the first precision, equal at the second
-                else:
-                    skipped += 1
+                skipped += 1
         if compared == 0:
             return Outcome(
                 "error",
@@ -639,49 +837,87 @@ class NumericComparer:
             sizes=[str(s) for s in sizes],
             configurations=len(configs),
             of=max(self.last_total, len(configs)),
+            largest=max(
+                (int(v) for c in configs for k, v in c.items() if k in self.sizes), default=0
+            ),
         )
+
+    def _judge(self, fa: _Compiled, fb: _Compiled, point: Point) -> str:
+        """``agree``, ``differ`` (to be confirmed) or ``skip`` (nothing can be said here)."""
+        va, vb = fa(point, self.digits), fb(point, self.digits)
+        if va is TOO_BIG or vb is TOO_BIG:
+            return "skip"
+        needed = max(fa.digits(point), fb.digits(point))
+        if _number(va) and _number(vb):
+            if needed <= self.digits + 30 and _agree(va, vb, self.tol):  # at most 20 digits lost
+                return "agree"
+            if needed > MAX_DIGITS:
+                return "skip"  # too extreme to resolve: never counted as agreement
+            digits = max(HIGH_DIGITS, needed + 40)
+            ha, hb = fa(point, digits), fb(point, digits)
+            if _number(ha) and _number(hb) and _agree(ha, hb, self._tolerance(digits, needed)):
+                return "agree"
+            return "differ"
+        if not _number(va) and not _number(vb):
+            return "skip"
+        if not _number(va):
+            # the reference is undefined here: this side may extend it, unless only rounding
+            # made the reference undefined; then compare at the higher precision
+            digits = max(HIGH_DIGITS, min(needed + 40, MAX_DIGITS))
+            ha, hb = fa(point, digits), fb(point, digits)
+            if _number(ha) and _number(hb):
+                return "agree" if _agree(ha, hb, self._tolerance(digits, needed)) else "differ"
+            return "skip"
+        return "differ"  # defined before, undefined (or not real) here
+
+    def _tolerance(self, digits: int, needed: int) -> mpmath.mpf:
+        """Relative agreement at *digits*, when up to *needed* - 60 digits cancel."""
+        lost = max(0, needed - 60)
+        return mpmath.mpf(10) ** (-max(self.digits // 2, digits - lost - 30))
 
     def _differs(self, fa: _Compiled, fb: _Compiled, point: Point) -> bool:
         """Whether *a* and *b* really differ at *point* (not a rounding artefact).
 
         Two numbers differ when they disagree at the first precision and at the confirming
-        one, by the same amount (so the difference is not rounding noise). A number and a
-        complex value (the other side is not real there) differ. A singular value (a division
-        by zero, an overflow) is never taken as a difference: with random points it comes from
-        a lack of precision, not from the formula.
+        one, by the same amount (so the difference is not rounding noise). Where *a* is
+        defined, *b* differs when it is undefined or not real at the confirming precision too.
+        A point beyond the evaluation guards is never a difference.
         """
         va, vb = fa(point, self.digits), fb(point, self.digits)
         ha, hb = fa(point, HIGH_DIGITS), fb(point, HIGH_DIGITS)
         needed = max(fa.digits(point), fb.digits(point))
-        if needed > HIGH_DIGITS:
+        if needed > HIGH_DIGITS - 40:
             # exp of a large argument: 1 + exp(-x) == 1 at 150 digits; decide where it is not
             if needed > MAX_DIGITS:
                 return False  # too extreme to decide at this point
             va, vb = ha, hb
-            ha, hb = fa(point, needed), fb(point, needed)
+            ha, hb = fa(point, needed + 40), fb(point, needed + 40)
+        if any(v is TOO_BIG for v in (va, vb, ha, hb)):
+            return False
         if _number(ha) and _number(hb):
-            if _agree(ha, hb, self.high_tol):
+            if _agree(ha, hb, self._tolerance(HIGH_DIGITS, needed)):
                 return False
             if not (_number(va) and _number(vb)):
                 # singular at the first precision only: decide at a still higher one
-                top = 2 * HIGH_DIGITS
+                top = 2 * max(HIGH_DIGITS, needed)
                 ta, tb = fa(point, top), fb(point, top)
                 if not (_number(ta) and _number(tb)):
                     return False
                 va, vb, ha, hb = ha, hb, ta, tb
             low, high = va - vb, ha - hb
             return abs(low - high) <= abs(high) * mpmath.mpf("1e-6")
-        one_sided_low = (va is NOT_REAL and _number(vb)) or (vb is NOT_REAL and _number(va))
-        one_sided_high = (ha is NOT_REAL and _number(hb)) or (hb is NOT_REAL and _number(ha))
-        return one_sided_low and one_sided_high
+        # a defined, b undefined or not real, at both precisions
+        return _number(va) and _number(ha) and not _number(vb) and not _number(hb)
 
     def _confirmed(
         self, fa: _Compiled, fb: _Compiled, point: Point, variables: Sequence[sp.Basic]
     ) -> bool:
-        """A confirmed difference; where one side is not real, only if it persists nearby."""
+        """A confirmed difference; where *b* is not real (rather than undefined), only if that
+        persists nearby (a root of a number that is negative only by rounding)."""
         if not self._differs(fa, fb, point):
             return False
-        if _number(fa(point, HIGH_DIGITS)) and _number(fb(point, HIGH_DIGITS)):
+        hb = fb(point, HIGH_DIGITS)
+        if _number(hb) or hb is None:
             return True
         continuous = [v for v in variables if not self._domain(v).discrete]  # type: ignore[union-attr]
         if not continuous:
@@ -738,6 +974,65 @@ class NumericComparer:
                 if self._confirmed(fa, fb, rounded, variables):
                     return rounded
         return point
+
+
+Threshold = tuple[sp.Basic, Callable[..., float], list[sp.Basic]]  # variable, root, its inputs
+MAX_THRESHOLDS = 12
+
+
+def _thresholds(*compiled: _Compiled) -> list[Threshold]:
+    """Where the expressions change behaviour: kinks of Abs, Max, Min, Heaviside and sign, zeros
+    of denominators and of logarithms' arguments. Each as (variable, root, inputs): the value
+    of *variable* that puts the expression on its threshold, given the other *inputs*.
+
+    Examples
+    --------
+    >>> z, w = sp.symbols("z w")
+    >>> compiled = _Compiled(sp.Max(z, 30) + 1 / (w - 1), lambda s: s)
+    >>> sorted((str(v), root(*[2.0] * len(inputs))) for v, root, inputs in _thresholds(compiled))
+    [('w', 1), ('z', 30)]
+    """
+    found: list[Threshold] = []
+    seen: set[sp.Basic] = set()
+    for fc in compiled:
+        to_variable = dict(zip(fc.symbols, fc.variables, strict=True))
+        for g in _kinks(fc.expr):
+            if len(found) >= MAX_THRESHOLDS:
+                return found
+            if g in seen or not g.free_symbols or len(g.free_symbols) > 4 or g.count_ops() > 30:
+                continue
+            seen.add(g)
+            for symbol in sorted(g.free_symbols & set(fc.symbols), key=str):
+                slope = sp.diff(g, symbol)
+                if slope == 0 or symbol in slope.free_symbols:
+                    continue  # not linear in this symbol
+                root = symbol - g / slope
+                inputs = sorted(root.free_symbols & set(fc.symbols) - {symbol}, key=str)
+                if symbol in root.free_symbols:
+                    root = sp.expand(root)
+                    if symbol in root.free_symbols:
+                        continue
+                try:
+                    function = sp.lambdify(inputs, root, modules="math")
+                except Exception:
+                    continue
+                found.append((to_variable[symbol], function, [to_variable[i] for i in inputs]))
+                break
+    return found
+
+
+def _kinks(expr: sp.Basic) -> Iterator[sp.Basic]:
+    """The expressions whose zeros are thresholds of *expr*."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
+            yield node.args[0]
+        elif isinstance(node, (sp.Max, sp.Min)):
+            for first, second in itertools.combinations(node.args, 2):
+                yield first - second
+        elif isinstance(node, sp.Pow) and node.exp.is_negative:
+            yield node.base
+        elif isinstance(node, sp.log):
+            yield node.args[0]
 
 
 def _decimal(value: sp.Basic) -> str:

@@ -3,8 +3,9 @@
 A domain is written after a symbol's name under ``symbols``:
 
 ==========================  ==================================================================
-``real``                    any real number (sampled mostly in [-3, 3], sometimes up to ±8)
-``positive``                x > 0 (sampled log-uniformly across magnitudes 1e-2 .. 1e2)
+``real``                    any real number (sampled across magnitudes: half in [-8, 8], the
+                            rest log-uniformly out to ±1e4 and down to ±1e-8 near 0)
+``positive``                x > 0 (sampled log-uniformly across magnitudes 1e-8 .. 1e4)
 ``negative``                x < 0
 ``nonnegative``             x >= 0
 ``(lo, hi)``, ``[lo, hi]``  an interval; ``(`` is open, ``[`` closed; ``oo`` is infinity
@@ -124,13 +125,24 @@ class Domain:
         """Whether a number lies in the domain (intervals and sets only)."""
         if self.kind == "set":
             return any(value == v for v in self.values)
-        lo_ok = value > self.lo if self.lo_open else value >= self.lo
-        hi_ok = value < self.hi if self.hi_open else value <= self.hi
+        lo, hi = self._float_bounds()
+        lo_ok = value > lo if self.lo_open else value >= lo
+        hi_ok = value < hi if self.hi_open else value <= hi
         return bool(lo_ok and hi_ok)
 
+    def _float_bounds(self) -> tuple[float, float]:
+        bounds = self.__dict__.get("_bounds")
+        if bounds is None:
+            bounds = (float(self.lo), float(self.hi))
+            object.__setattr__(self, "_bounds", bounds)
+        return bounds
+
     # -- sampling ------------------------------------------------------------------------
-    def sample(self, rng: random.Random) -> float:
+    def sample(self, rng: random.Random, wide: bool = True) -> float:
         """One random value strictly inside the domain (endpoints of closed intervals rarely).
+
+        *wide* spreads values across magnitudes (out to 1e4, down to 1e-8, near the ends of
+        intervals); otherwise they are moderate (mostly within [-3, 3], or 0.05 to 20).
 
         Examples
         --------
@@ -148,17 +160,26 @@ class Domain:
             return float(hi)
         if lo.is_finite and hi.is_finite:
             width = float(hi - lo)
-            return float(lo) + width * rng.uniform(0.003, 0.997)
+            roll = rng.random()
+            if roll < 0.75 or not wide:
+                return float(lo) + width * rng.uniform(0.003, 0.997)
+            # near an end: open ends are approached to within 1e-8 of the width
+            near = width * 10 ** rng.uniform(-8, -2.5)
+            value = float(lo) + near if roll < 0.875 else float(hi) - near
+            return value if self.contains(value) else float(lo) + width / 2
         if lo.is_finite:  # (lo, oo)
-            return float(lo) + _magnitude(rng)
+            return float(lo) + _magnitude(rng, wide)
         if hi.is_finite:  # (-oo, hi)
-            return float(hi) - _magnitude(rng)
+            return float(hi) - _magnitude(rng, wide)
         roll = rng.random()
-        if roll < 0.65:
-            return rng.uniform(-3.0, 3.0)
+        if not wide:
+            return rng.uniform(-3.0, 3.0) if roll < 0.75 else rng.uniform(-8.0, 8.0)
+        if roll < 0.15:
+            return rng.uniform(-8.0, 8.0)
+        sign = rng.choice((-1.0, 1.0))
         if roll < 0.9:
-            return rng.uniform(-1.0, 1.0) * 6.0
-        return rng.uniform(-8.0, 8.0)
+            return sign * 10 ** rng.uniform(-3, 4)  # across magnitudes, out to 1e4
+        return sign * 10 ** rng.uniform(-8, -3)  # near 0
 
     def nudge(self, value: float, rng: random.Random, scale: float = 1e-3) -> float:
         """A value near *value* that is still inside the domain (for robustness re-checks)."""
@@ -171,11 +192,14 @@ class Domain:
         return value
 
 
-def _magnitude(rng: random.Random) -> float:
-    """A positive number spread across magnitudes, mostly between 0.05 and 20."""
-    if rng.random() < 0.75:
+def _magnitude(rng: random.Random, wide: bool = True) -> float:
+    """A positive number: between 0.05 and 20, or (*wide*) mostly from 1e-8 to 1e4."""
+    roll = rng.random()
+    if roll < (0.2 if wide else 1.0):
         return math.exp(rng.uniform(math.log(0.05), math.log(20.0)))
-    return math.exp(rng.uniform(math.log(0.01), math.log(100.0)))
+    if roll < 0.88:
+        return 10 ** rng.uniform(-3, 4)
+    return 10 ** rng.uniform(-8, -3)
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""The adversarial suite: pages written to break the checker (see tests/adversarial/README.md).
+
+Each page states on its first line what ``derivnotes check`` must conclude; this test holds the
+checker to it. Wrong steps must fail exactly where stated, right steps must pass, unreadable
+blocks must be reported at the stated line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from derivnotes.cache import ResultCache
+from derivnotes.cli import check_lines
+
+PAGES = sorted((Path(__file__).parent / "adversarial").glob("*.md"))
+PAGES = [p for p in PAGES if p.name != "README.md"]
+_EXPECT = re.compile(r"<!--\s*expect:\s*(?P<body>.*?)\s*-->")
+
+
+def expectation(text: str) -> dict[str, str]:
+    match = _EXPECT.search(text.split("\n", 1)[0])
+    if not match:
+        raise AssertionError("the first line must be <!-- expect: exit=N ... -->")
+    return dict(part.split("=", 1) for part in match.group("body").split())
+
+
+def failing_steps(text: str, name: str) -> tuple[int, set[str], str]:
+    """(exit status, the chain#step of every failing step, everything printed)."""
+    report = check_lines(text.splitlines(), name=name, cache=ResultCache(None), verbose_steps=True)
+    failing = set()
+    for stream, line in report.lines:
+        match = re.match(r"\s+FAIL (\S+) #(\d+) ", line)
+        if stream == "out" and match:
+            failing.add(f"{match.group(1)}#{match.group(2)}")
+    printed = "\n".join(line for _, line in report.lines)
+    return report.status, failing, printed
+
+
+def test_the_suite_is_large_enough() -> None:
+    assert len(PAGES) >= 60
+    classes = {p.name.split("-", 1)[0] for p in PAGES}
+    assert classes >= {"display", "sampling", "undefined", "reading", "robust"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_page(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    expect = expectation(text)
+    name = f"tests/adversarial/{page.name}"
+    status, failing, printed = failing_steps(text, name)
+    assert "Traceback" not in printed
+    assert status == int(expect["exit"]), printed
+    if "fail" in expect:
+        assert failing == set(expect["fail"].split(",")), printed
+    if status == 0:
+        assert not failing, printed
+    if "line" in expect:
+        assert f"{name}:{expect['line']}:" in printed, printed
