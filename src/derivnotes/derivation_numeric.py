@@ -51,7 +51,7 @@ MAX_CONFIGS = 18  # size/index combinations per comparison
 MAX_INDEX_VALUES = 6  # values of one free index per configuration (ends and random ones)
 MAX_TERMS = 20000  # terms written out when sums are expanded
 LARGE_TERMS = 300  # ... at the larger sizes (a configuration needing more is left out)
-MAX_DISCRETE = 128  # finite-set combinations sampled exhaustively up to this many
+MAX_DISCRETE = 512  # finite-set combinations sampled exhaustively up to this many
 
 UNDEFINED = None  # the value of an expression where it is singular
 
@@ -440,7 +440,7 @@ def free_symbols(expr: sp.Basic) -> set[sp.Basic]:
     >>> k, t = sp.symbols("k t")
     >>> w = sp.IndexedBase("w")
     >>> sorted(free_symbols(sp.Derivative(t * w[1], w[k])), key=str)
-    [k, t, w]
+    [k, t, w, w[1], w[k]]
     """
     found = set(expr.free_symbols)
     for node in expr.atoms(sp.Derivative):
@@ -527,11 +527,14 @@ def _concrete(limit: sp.Basic) -> int | None:
     """A sum's limit as an int when it is a number (``T - 1`` once T is 3), else None."""
     if limit.is_Integer:
         return int(limit)
-    if limit.free_symbols or not limit.is_number:
+    if limit.free_symbols:
         return None
-    value = sp.Integer(limit.evalf(30).round())
-    if abs(limit.evalf(30) - value) > sp.Float("1e-20"):
-        raise NumericError(f"the sum limit {limit} is not a whole number")
+    with evaluate(True):
+        value = limit.doit()
+    if not value.is_Integer:
+        if value.is_number:
+            raise NumericError(f"the sum limit {limit} is not a whole number")
+        return None
     return int(value)
 
 
@@ -569,7 +572,7 @@ class NumericComparer:
         self.labels = labels or {k: str(k) for k in domains}
         self.seed = seed
         self.digits = digits
-        self.tol = mpmath.mpf(10) ** (-(digits // 2))
+        self.tol = mpmath.mpf(10) ** (-(digits - 15))
         self.high_tol = mpmath.mpf(10) ** (-(digits // 2))
         self.sizes = {s for s, d in domains.items() if d.kind == "size"}
         self.indices = {s: d for s, d in domains.items() if d.kind == "index"}
@@ -672,6 +675,16 @@ class NumericComparer:
                 concrete = concrete.xreplace({self._plain[k]: v for k, v in config.items()})
             if concrete.has(sp.Sum, sp.Product):
                 concrete = expand_finite(concrete, [terms])
+            # x[t + 1] at t = 1 is the element x[2]: evaluate every concrete index
+            uneven = {
+                e: e.indices
+                for e in concrete.atoms(sp.Indexed)
+                if any(not i.is_Integer and not i.free_symbols for i in e.indices)
+            }
+            if uneven:
+                with evaluate(True):
+                    fixes = {e: e.base[tuple(i.doit() for i in idx)] for e, idx in uneven.items()}
+                concrete = concrete.xreplace(fixes)
         compiled = _Compiled(concrete, self._original)
         for variable in compiled.variables:
             if self._domain(variable) is None:
@@ -760,7 +773,7 @@ class NumericComparer:
 
     def _at_threshold(self, point: Point, threshold: Threshold, rng: random.Random) -> None:
         """Move one coordinate of *point* onto, or just beside, a threshold (in place)."""
-        variable, root, others = threshold
+        variable, root, others, singular = threshold
         domain = self._domain(variable)
         if domain is None or domain.discrete or any(o not in point for o in others):
             return
@@ -770,9 +783,11 @@ class NumericComparer:
             return
         if not math.isfinite(at):
             return
-        scale = 1.0 + abs(at)
-        offset = rng.choice((0.0, 0.0, 1e-3, -1e-3, 1e-7, -1e-7, 0.3, -0.3)) * scale
-        value = at + offset
+        # exactly on a singularity (a zero of a denominator); beside a kink, where a derivative
+        # does not exist and Heaviside(0) is a convention
+        scale = abs(at) if at != 0 else 1.0
+        offsets = (1e-3, -1e-3, 1e-7, -1e-7, 0.3, -0.3)
+        value = at if singular and rng.random() < 0.4 else at + rng.choice(offsets) * scale
         if domain.contains(value):
             point[variable] = repr(value)
 
@@ -878,34 +893,35 @@ class NumericComparer:
     def _differs(self, fa: _Compiled, fb: _Compiled, point: Point) -> bool:
         """Whether *a* and *b* really differ at *point* (not a rounding artefact).
 
-        Two numbers differ when they disagree at the first precision and at the confirming
-        one, by the same amount (so the difference is not rounding noise). Where *a* is
-        defined, *b* differs when it is undefined or not real at the confirming precision too.
-        A point beyond the evaluation guards is never a difference.
+        Both are evaluated at two precisions that resolve the point (more digits where an
+        exponential of a large argument is met); two numbers differ when they disagree at both
+        by the same amount (so the difference is not rounding noise). Where *a* is defined, *b*
+        differs when it is undefined or not real at both precisions. A point beyond the
+        evaluation guards, or needing more than :data:`MAX_DIGITS`, is never a difference.
         """
-        va, vb = fa(point, self.digits), fb(point, self.digits)
-        ha, hb = fa(point, HIGH_DIGITS), fb(point, HIGH_DIGITS)
+        fa(point, self.digits)
+        fb(point, self.digits)
         needed = max(fa.digits(point), fb.digits(point))
-        if needed > HIGH_DIGITS - 40:
-            # exp of a large argument: 1 + exp(-x) == 1 at 150 digits; decide where it is not
-            if needed > MAX_DIGITS:
-                return False  # too extreme to decide at this point
-            va, vb = ha, hb
-            ha, hb = fa(point, needed + 40), fb(point, needed + 40)
+        if needed > MAX_DIGITS:
+            return False
+        low = max(HIGH_DIGITS, needed + 40)
+        high = low + 60
+        va, vb = fa(point, low), fb(point, low)
+        ha, hb = fa(point, high), fb(point, high)
         if any(v is TOO_BIG for v in (va, vb, ha, hb)):
             return False
         if _number(ha) and _number(hb):
-            if _agree(ha, hb, self._tolerance(HIGH_DIGITS, needed)):
+            if _agree(ha, hb, self._tolerance(high, needed)):
                 return False
             if not (_number(va) and _number(vb)):
-                # singular at the first precision only: decide at a still higher one
-                top = 2 * max(HIGH_DIGITS, needed)
+                # singular at the lower precision only: decide at a still higher one
+                top = 2 * high
                 ta, tb = fa(point, top), fb(point, top)
                 if not (_number(ta) and _number(tb)):
                     return False
                 va, vb, ha, hb = ha, hb, ta, tb
-            low, high = va - vb, ha - hb
-            return abs(low - high) <= abs(high) * mpmath.mpf("1e-6")
+            first, second = va - vb, ha - hb
+            return abs(first - second) <= abs(second) * mpmath.mpf("1e-6")
         # a defined, b undefined or not real, at both precisions
         return _number(va) and _number(ha) and not _number(vb) and not _number(hb)
 
@@ -976,7 +992,8 @@ class NumericComparer:
         return point
 
 
-Threshold = tuple[sp.Basic, Callable[..., float], list[sp.Basic]]  # variable, root, its inputs
+# variable, root, its inputs, whether the expression is undefined there (not a kink)
+Threshold = tuple[sp.Basic, Callable[..., float], list[sp.Basic], bool]
 MAX_THRESHOLDS = 12
 
 
@@ -989,50 +1006,77 @@ def _thresholds(*compiled: _Compiled) -> list[Threshold]:
     --------
     >>> z, w = sp.symbols("z w")
     >>> compiled = _Compiled(sp.Max(z, 30) + 1 / (w - 1), lambda s: s)
-    >>> sorted((str(v), root(*[2.0] * len(inputs))) for v, root, inputs in _thresholds(compiled))
+    >>> sorted((str(t[0]), t[1](*[2.0] * len(t[2]))) for t in _thresholds(compiled))
     [('w', 1), ('z', 30)]
     """
     found: list[Threshold] = []
-    seen: set[sp.Basic] = set()
+    seen: dict[sp.Basic, int] = {}
     for fc in compiled:
         to_variable = dict(zip(fc.symbols, fc.variables, strict=True))
-        for g in _kinks(fc.expr):
+        for g, singular in _kinks(fc.expr):
             if len(found) >= MAX_THRESHOLDS:
                 return found
-            if g in seen or not g.free_symbols or len(g.free_symbols) > 4 or g.count_ops() > 30:
+            if g in seen:
+                if singular:  # a kink that is also a singularity: compare exactly there too
+                    variable, function, inputs, _ = found[seen[g]]
+                    found[seen[g]] = (variable, function, inputs, True)
                 continue
-            seen.add(g)
+            if not g.free_symbols or len(g.free_symbols) > 4 or g.count_ops() > 30:
+                continue
             for symbol in sorted(g.free_symbols & set(fc.symbols), key=str):
-                slope = sp.diff(g, symbol)
-                if slope == 0 or symbol in slope.free_symbols:
-                    continue  # not linear in this symbol
-                root = symbol - g / slope
-                inputs = sorted(root.free_symbols & set(fc.symbols) - {symbol}, key=str)
-                if symbol in root.free_symbols:
-                    root = sp.expand(root)
-                    if symbol in root.free_symbols:
-                        continue
+                root = _root(g, symbol)
+                if root is None:
+                    continue
+                inputs = sorted(root.free_symbols & set(fc.symbols), key=str)
                 try:
                     function = sp.lambdify(inputs, root, modules="math")
-                except Exception:
+                except Exception:  # noqa: S112 - another symbol may do
                     continue
-                found.append((to_variable[symbol], function, [to_variable[i] for i in inputs]))
+                seen[g] = len(found)
+                found.append(
+                    (to_variable[symbol], function, [to_variable[i] for i in inputs], singular)
+                )
                 break
     return found
 
 
-def _kinks(expr: sp.Basic) -> Iterator[sp.Basic]:
-    """The expressions whose zeros are thresholds of *expr*."""
+def _root(g: sp.Expr, symbol: sp.Symbol) -> sp.Expr | None:
+    """The value of *symbol* at which *g* is zero, as an expression of the other symbols: by
+    hand when *g* is linear in it, else by sympy's solver (small expressions only)."""
+    slope = sp.diff(g, symbol)
+    if slope != 0 and symbol not in slope.free_symbols:
+        root = sp.expand(symbol - g / slope)
+        return None if symbol in root.free_symbols else root
+    if g.count_ops() > 15 or len(g.free_symbols) > 2:
+        return None
+    try:
+        roots = sp.solve(g, symbol)
+    except Exception:
+        return None
+    real = [r for r in roots if r.is_real is not False and symbol not in r.free_symbols]
+    return real[0] if real else None
+
+
+def _kinks(expr: sp.Basic) -> Iterator[tuple[sp.Basic, bool]]:
+    """The expressions whose zeros are thresholds of *expr*, each with whether the threshold
+    itself is a point to compare at: yes for a zero of a denominator or of a logarithm's
+    argument (the expression is undefined there) and for a kink of Abs or sign; not for a kink
+    of Max, Min or Heaviside, nor any kink under a derivative (where Heaviside(0) and the
+    derivative at a corner are conventions)."""
+    derivative = expr.has(sp.Derivative)
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
-            yield node.args[0]
+        if isinstance(node, (sp.Abs, sp.sign)):
+            yield node.args[0], not derivative
+        elif isinstance(node, sp.Heaviside):
+            yield node.args[0], False
         elif isinstance(node, (sp.Max, sp.Min)):
             for first, second in itertools.combinations(node.args, 2):
-                yield first - second
+                yield first - second, False
         elif isinstance(node, sp.Pow) and node.exp.is_negative:
-            yield node.base
+            base = node.base
+            yield (base.args[0] if isinstance(base, sp.Abs) else base), True
         elif isinstance(node, sp.log):
-            yield node.args[0]
+            yield node.args[0], True
 
 
 def _decimal(value: sp.Basic) -> str:
