@@ -582,8 +582,19 @@ def test_a_mistake_in_one_corner_of_many_binary_variables_is_found() -> None:
 def test_sums_are_checked_at_several_sizes_and_every_index() -> None:
     result = decide(CORRECT["regularized-partial-with-sums"])
     step = result.steps[-1]
-    assert "sizes m, n in {1, 2, 3}" in step.method
+    assert re.search(r"sizes m, n from 1 to (1[3-9]|2[0-4])\b", step.method), step.method
     assert step.points >= 50
+
+
+def test_a_sum_identity_that_holds_only_for_small_sizes_is_refuted() -> None:
+    # 1 + 2 + ... + m is m(m + 1)/2; adding (m - 1)(m - 2)(m - 3) changes nothing for m <= 3
+    wrong = "m*(m + 1)/2 + (m - 1)*(m - 2)*(m - 3)"
+    text = block(
+        symbols="m: size\ni: index [1, m]",
+        chains=chain("s", ("", "Sum(i, (i, 1, m))"), ("", wrong)),
+    )
+    step = only_failure(decide(text))
+    assert int(step.counterexample["m"]) >= 4
 
 
 def test_counterexample_with_sums_names_sizes_indices_and_elements() -> None:

@@ -217,8 +217,25 @@ def test_primes_on_a_declared_function_are_its_derivatives() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [r"\nabla_w J", r"\hat{y}", r"x_1 + \dots + x_n", r"a \approx b"]
+    "command", [r"\nabla_w J", r"\int_0^1 z", r"x_1 + \dots + x_n", r"a \approx b"]
 )
 def test_recognised_but_unread_notation_says_why(command: str) -> None:
     with pytest.raises(TexUnsupported, match=r"not read|not an equality"):
         tex_to_sympy(command, NAMES)
+
+
+def test_an_accent_names_a_declared_symbol() -> None:
+    y_hat = sp.Symbol("y_hat", real=True)
+    assert tex_to_sympy(r"\hat{y} - y", {**NAMES, "y_hat": y_hat}) == y_hat - y
+    with pytest.raises(TexUnsupported, match="declare y_hat"):
+        tex_to_sympy(r"\hat{y}", NAMES)
+
+
+def test_higher_order_leibniz_derivatives() -> None:
+    assert tex_to_sympy(r"\frac{d^2}{dz^2} z^3", NAMES) == sp.Derivative(z**3, (z, 2))
+    assert tex_to_sympy(r"\frac{\partial^{2} a}{\partial z^{2}}", NAMES) == sp.Derivative(a, (z, 2))
+
+
+def test_products_and_big_delimiters() -> None:
+    got = tex_to_sympy(r"\prod_{i=1}^{m} \Bigl(a + i\Bigr) + \big[y\big]", {**NAMES, **{"i": i, "m": m}})
+    assert got == sp.Product(a + i, (i, 1, m)) + y

@@ -26,10 +26,14 @@ class FenceError(ValueError):
         self.message = message
 
 
-def _swallowed_language(line: str) -> str | None:
-    """The derivnotes language a line opens a fence of, if it does."""
+def _swallowed_language(line: str, outer: str) -> str | None:
+    """The derivnotes language *line* opens a fence of, when that fence is no shorter than the
+    *outer* one it stands in and made of the same character."""
     match = _FENCE_OPEN.match(line)
     if not match:
+        return None
+    inner = match.group("fence")
+    if inner[0] != outer[0] or len(inner) < len(outer):
         return None
     name = re.match(r"[{.\s]*([\w-]*)", match.group("info").strip(" \t"))
     language = name.group(1) if name else ""
@@ -60,7 +64,7 @@ def iter_fences(lines: list[str], *, file: str = "<page>", offset: int = 0) -> I
 
     Examples
     --------
-    >>> text = "Intro\\n```derivation\\nid: x\\n```\\n```yaml\\n```derivation\\n```\\n"
+    >>> text = "Intro\\n```derivation\\nid: x\\n```\\n````yaml\\n```derivation\\n````\\n"
     >>> [(f.language, f.body, f.body_line) for f in iter_fences(text.splitlines())]
     [('derivation', 'id: x', 3)]
     """
@@ -78,18 +82,20 @@ def iter_fences(lines: list[str], *, file: str = "<page>", offset: int = 0) -> I
         j = i + 1
         while j < len(lines) and not closing.match(lines[j]):
             j += 1
-        if j >= len(lines) and language not in LANGUAGES:
+        if language not in LANGUAGES:
+            # a derivnotes fence inside another fence of the same kind and length is one the
+            # author meant to open after closing this one (a longer outer fence is an example)
             swallowed = next(
-                (k for k in range(i + 1, len(lines)) if _swallowed_language(lines[k])), None
+                (k for k in range(i + 1, j) if _swallowed_language(lines[k], fence)), None
             )
             if swallowed is not None:
                 raise FenceError(
                     file,
                     offset + i + 1,
-                    f"the {fence}{language} fence opened here is never closed, so it swallows "
-                    f"the ```{_swallowed_language(lines[swallowed])} fence at line "
-                    f"{offset + swallowed + 1} (which would be neither checked nor shown): "
-                    f"close it with a line holding only {fence}",
+                    f"the {fence}{language} fence opened here is not closed before the "
+                    f"```{_swallowed_language(lines[swallowed], fence)} fence at line "
+                    f"{offset + swallowed + 1}, which it swallows (that block would be neither "
+                    f"checked nor shown): close it with a line holding only {fence}",
                 )
         if language in LANGUAGES:
             if j >= len(lines):

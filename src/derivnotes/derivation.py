@@ -81,7 +81,14 @@ from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr, rat
 from derivnotes.derivation_numeric import DIGITS, NumericComparer, Outcome, huge_constant
 from derivnotes.derivation_symbolic import prove_equal
 from derivnotes.domains import Domain, DomainError, parse_domain
-from derivnotes.latex import SubscriptError, TexUnsupported, split_parts, tex_to_sympy
+from derivnotes.latex import (
+    SubscriptError,
+    TexUnsupported,
+    annotation,
+    split_parts,
+    tex_to_sympy,
+    unwrap_equations,
+)
 from derivnotes.results import (
     CHECKER_VERSION,
     DerivationError,
@@ -1018,7 +1025,15 @@ def _check_display(
         return "generated", None
     if step.display_unchecked:
         return "unchecked", None
-    parts = split_parts(step.tex)
+    unwrapped = unwrap_equations(step.tex)
+    words = annotation(unwrapped)
+    if words is not None:
+        return "unparsed", (
+            f"the display holds words (\\text{{{words}}}), which the checker does not read: say "
+            "them in the step's why; a condition such as 'for y = 1' belongs in the block's "
+            "symbols (y: \"{1}\") or in a chain of its own"
+        )
+    parts = split_parts(unwrapped)
     unread: str | None = None
     for index, part in enumerate(parts):
         text = part.strip()

@@ -24,7 +24,15 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["SubscriptError", "TexUnsupported", "displayed_part", "split_parts", "tex_to_sympy"]
+__all__ = [
+    "SubscriptError",
+    "TexUnsupported",
+    "annotation",
+    "displayed_part",
+    "split_parts",
+    "tex_to_sympy",
+    "unwrap_equations",
+]
 
 
 class TexUnsupported(ValueError):
@@ -117,10 +125,6 @@ FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
 # Notation that is recognised but not read: the display is reported as not cross-checked.
 UNSUPPORTED = {
     "nabla": "gradients as vectors are not read; show a component, e.g. \\partial J/\\partial w_j",
-    "hat": "accents are not read; declare and write a plain name (e.g. y_hat as \\text{y_hat})",
-    "bar": "accents are not read",
-    "tilde": "accents are not read",
-    "dot": "accents are not read",
     "approx": "an approximation is not an equality",
     "le": "inequalities are not read",
     "leq": "inequalities are not read",
@@ -132,7 +136,6 @@ UNSUPPORTED = {
     "cdots": "ellipses are not read; write a \\sum",
     "int": "integrals are not read",
     "lim": "limits are not read",
-    "prod": "products \\prod are not read",
     "top": "transposes (matrix notation) are not read; write the sums",
     "intercal": "transposes (matrix notation) are not read; write the sums",
     "prime": "a prime is read only right after a declared function, as in \\sigma'(z)",
@@ -150,8 +153,12 @@ WRAPPERS = {"boxed", "cancel", "bcancel", "xcancel", "bm", "mathnormal"}
 LABELLED = {"underbrace": "_", "overbrace": "^"}  # \underbrace{x}_{label}: read x
 STACKED = {"underset", "overset", "stackrel"}  # \underset{label}{x}: read x
 _DIFFERENTIAL = {"mathrm", "text", "operatorname", "textrm", "mathit"}
+ACCENTS = {"hat", "bar", "tilde", "dot", "ddot", "check", "breve", "widehat", "widetilde"}
 SIZES_OPEN = {r"\bigl", r"\Bigl", r"\biggl", r"\Biggl", r"\big", r"\Big"}
-SIZE_CLOSERS = {r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr", r"\big", r"\Big"}
+SIZE_CLOSERS = {
+    r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr", r"\big", r"\Big", r"\bigg",
+    r"\Bigg",
+}
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrace": r"\rbrace", r"\lbrack": r"\rbrack"}
 
 _TOKEN = re.compile(
@@ -198,6 +205,106 @@ def split_parts(tex: str) -> list[str]:
         previous = char if previous != "\\" else ""
     parts.append(tex[start:])
     return parts
+
+
+_WORDS = re.compile(r"\\(?:text|textrm|mbox|mathrm|textit)\s*\{([^{}]*)\}")
+_PROSE = {
+    "for", "where", "if", "when", "with", "and", "since", "as", "because", "so", "then",
+    "all", "every", "by", "using", "at", "on", "is", "are", "otherwise", "else", "let",
+}
+
+
+def annotation(tex: str) -> str | None:
+    r"""The words of a ``\text{...}`` annotation in *tex* (``for all z``, ``where ...``), if any.
+
+    Examples
+    --------
+    >>> annotation(r"a + b \quad \text{for } y = 1")
+    'for'
+    >>> annotation(r"J_{\text{reg}} = a") is None
+    True
+    """
+    tex = _without_labels(tex)
+    for match in _WORDS.finditer(tex):
+        words = match.group(1).replace("~", " ").strip(" ,.;:()")
+        if " " in words or words.lower() in _PROSE:
+            return words
+    return None
+
+
+def _without_labels(tex: str) -> str:
+    """*tex* without the labels of ``\\underbrace{...}_{label}`` and ``\\overbrace{...}^{label}``
+    (words there annotate, and are not read)."""
+    for command, mark in (("underbrace", "_"), ("overbrace", "^")):
+        start = 0
+        while True:
+            start = tex.find("\\" + command, start)
+            if start < 0:
+                break
+            opening = tex.find("{", start)
+            end = _closing(tex, opening) if opening >= 0 else -1
+            if end < 0:
+                break
+            rest = end + 1
+            while rest < len(tex) and tex[rest] == " ":
+                rest += 1
+            if rest < len(tex) and tex[rest] == mark:
+                label = rest + 1
+                while label < len(tex) and tex[label] == " ":
+                    label += 1
+                if label < len(tex) and tex[label] == "{":
+                    close = _closing(tex, label)
+                    if close > 0:
+                        tex = tex[: end + 1] + tex[close + 1 :]
+            start = end + 1 if end + 1 <= len(tex) else len(tex)
+    return tex
+
+
+def unwrap_equations(tex: str) -> str:
+    r"""*tex* with decorations that hold a whole equation taken off, and annotated equals signs
+    (``\overset{\text{...}}{=}``) made plain, so that every ``=`` is at the top level.
+
+    Examples
+    --------
+    >>> unwrap_equations(r"\boxed{a = b} ")
+    'a = b '
+    >>> unwrap_equations(r"a \overset{\text{cancel}}{=} b")
+    'a = b'
+    """
+    tex = re.sub(r"\\(?:overset|underset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\}", "=", tex)
+    for command, skip in (("boxed", 0), ("color", 1), ("textcolor", 1)):
+        while True:
+            start = tex.find("\\" + command + "{")
+            if start < 0:
+                break
+            position = start + len(command) + 1
+            for _ in range(skip):
+                end = _closing(tex, position)
+                if end < 0:
+                    return tex
+                position = end + 1
+                while position < len(tex) and tex[position] == " ":
+                    position += 1
+            if position >= len(tex) or tex[position] != "{":
+                break
+            end = _closing(tex, position)
+            if end < 0 or "=" not in tex[position:end]:
+                break
+            tex = tex[:start] + tex[position + 1 : end] + tex[end + 1 :]
+    return tex
+
+
+def _closing(tex: str, opening: int) -> int:
+    """The index of the brace that closes the one at *opening* (-1 when none)."""
+    depth = 0
+    for index in range(opening, len(tex)):
+        if tex[index] == "{" and tex[index - 1] != "\\":
+            depth += 1
+        elif tex[index] == "}" and tex[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
 
 
 def displayed_part(tex: str) -> str:
@@ -341,8 +448,10 @@ class _Reader:
             r"\rbrack",
         ):
             return False
-        if tok == r"\right":
+        if tok in (r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr"):
             return False
+        if tok in (r"\big", r"\Big", r"\bigg", r"\Bigg"):
+            return self.peek(1) not in (")", "]", r"\}", r"\rbrace", r"\rbrack", "|")
         if tok in ("|", r"\rvert", r"\vert") and self.bars:
             return False  # closes an absolute value
         return not (tok.startswith("\\") and tok[1:] in ("cdot", "times", "ast")) and tok != "*"
@@ -425,7 +534,7 @@ class _Reader:
     def delimited(self, opener: str) -> sp.Expr:
         closer = OPEN[opener]
         expr = self.sum()
-        if self.peek() == r"\right":
+        if self.peek() in SIZE_CLOSERS:
             self.take()
         tok = self.take()
         if tok != closer:
@@ -504,6 +613,21 @@ class _Reader:
             return self.identifier("ell" if self.names.lookup("ell") is not None else "l")
         if name == "sum":
             return self.summation()
+        if name == "prod":
+            total = self.summation()
+            return sp.Product(*total.args)
+        if name in ACCENTS:
+            base = "".join(self.raw_group() if self.peek() == "{" else [self.take()])
+            base = base.lstrip("\\")
+            for candidate in (f"{base}_{name}", f"{base}{name}", f"{name}_{base}"):
+                if self.names.lookup(candidate) is not None:
+                    return self.identifier(candidate)
+            raise TexUnsupported(
+                f"\\{name}{{{base}}} is read as the name {base}_{name}: declare {base}_{name} "
+                "under symbols (or define)"
+            )
+        if name.startswith("var") and name[3:] in GREEK and self.names.lookup(name) is None:
+            return self.identifier(name[3:])  # \varepsilon for a declared epsilon
         if name in NAME_WRAPPERS:
             raw = self.raw_group()
             word = "".join(raw).replace("\\_", "_").replace(" ", "")
@@ -614,6 +738,20 @@ class _Reader:
             return None
         if len(den) < 2:
             return None
+        order = 1
+        if len(num) >= 3 and num[1] == "^":  # \partial^2 L or d^2
+            order_tokens = self._order_tokens(num[2:])
+            num = [num[0], *num[2 + order_tokens[1] :]]
+            order = order_tokens[0]
+            if den[-4:] == ["^", "{", str(order), "}"]:
+                den = den[:-4]
+            elif den[-2:] == ["^", str(order)]:
+                den = den[:-2]
+            else:
+                raise TexUnsupported(
+                    f"a derivative of order {order} needs its variable to the power {order} "
+                    f"below: \\partial z^{order}"
+                )
         variable = _Reader(den[1:], self.names).parse()
         if not isinstance(variable, (sp.Symbol, sp.Indexed)):
             raise TexUnsupported("a derivative with respect to something that is not a variable")
@@ -621,7 +759,20 @@ class _Reader:
             target = self.term()
         else:
             target = _Reader(num[1:], self.names).parse()
-        return sp.Derivative(target, variable)
+        return sp.Derivative(target, (variable, order)) if order > 1 else sp.Derivative(target, variable)
+
+    @staticmethod
+    def _order_tokens(tokens: list[str]) -> tuple[int, int]:
+        """(order, tokens used) of the ``^2`` or ``^{2}`` after a Leibniz mark."""
+        if tokens and tokens[0] == "{" and len(tokens) >= 3 and tokens[2] == "}":
+            text, used = tokens[1], 3
+        elif tokens:
+            text, used = tokens[0], 1
+        else:
+            text, used = "", 0
+        if not text.isdigit():
+            raise TexUnsupported("the order of a derivative must be a whole number: d^2")
+        return int(text), used
 
     def summation(self) -> sp.Expr:
         self.take("_")
