@@ -623,7 +623,9 @@ def test_display_that_cannot_be_read_fails_unless_marked_unchecked() -> None:
     step = result.steps[-1]
     assert step.display == "unparsed" and "not read" in step.display_detail
     assert not step.ok and not result.ok and result.malformed
-    marked = text.replace(r"\text{ as before}", r"\text{ as before}" + "\n        display: unchecked")
+    marked = text.replace(
+        r"\text{ as before}", r"\text{ as before}" + "\n        display: unchecked"
+    )
     result = decide(marked)
     assert result.steps[-1].display == "unchecked" and result.ok
 

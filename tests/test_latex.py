@@ -237,5 +237,7 @@ def test_higher_order_leibniz_derivatives() -> None:
 
 
 def test_products_and_big_delimiters() -> None:
-    got = tex_to_sympy(r"\prod_{i=1}^{m} \Bigl(a + i\Bigr) + \big[y\big]", {**NAMES, **{"i": i, "m": m}})
+    got = tex_to_sympy(
+        r"\prod_{i=1}^{m} \Bigl(a + i\Bigr) + \big[y\big]", {**NAMES, **{"i": i, "m": m}}
+    )
     assert got == sp.Product(a + i, (i, 1, m)) + y

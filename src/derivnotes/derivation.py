@@ -78,7 +78,13 @@ import sympy as sp
 import yaml
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr, rationalize
 
-from derivnotes.derivation_numeric import DIGITS, NumericComparer, Outcome, huge_constant
+from derivnotes.derivation_numeric import (
+    DIGITS,
+    NumericComparer,
+    Outcome,
+    huge_constant,
+    singular_parts,
+)
 from derivnotes.derivation_symbolic import prove_equal
 from derivnotes.domains import Domain, DomainError, parse_domain
 from derivnotes.latex import (
@@ -198,8 +204,25 @@ _GLOBALS: dict[str, Any] = {
 _BINDERS = ("Sum", "Product")
 # Names the expression parser itself relies on, and Python's builtins: never declarable.
 RESERVED = frozenset(
-    {"Integer", "Float", "Rational", "Symbol", "Function", "Lambda", "Dummy", "Indexed",
-     "IndexedBase", "Derivative", "Sum", "Product", "Tuple", "Basic", "Expr", "nan", "zoo"}
+    {
+        "Integer",
+        "Float",
+        "Rational",
+        "Symbol",
+        "Function",
+        "Lambda",
+        "Dummy",
+        "Indexed",
+        "IndexedBase",
+        "Derivative",
+        "Sum",
+        "Product",
+        "Tuple",
+        "Basic",
+        "Expr",
+        "nan",
+        "zoo",
+    }
     | {name for name in dir(builtins) if not name.startswith("_")}
 )
 MAX_EXPR_CHARS = 4000  # an expr longer than this is refused: split it with define
@@ -233,6 +256,7 @@ class Step:
     expr_line: int = 0
     tex_generated: bool = False
     display_unchecked: bool = False
+    written: Any = field(default=None, repr=False, compare=False)  # see Parser.as_written
 
 
 @dataclass
@@ -549,6 +573,7 @@ class _Parser:
         expr_node = entries["expr"][1]
         expr = self.scalar(expr_node, f"{where}: expr").strip()
         value = self.expression(expr, where, self.at(expr_node))
+        written = self.as_written(expr, value)
         tex = self.scalar(entries["tex"][1], f"{where}: tex").strip() if "tex" in entries else ""
         why = self.scalar(entries["why"][1], f"{where}: why") if "why" in entries else None
         wrong = (
@@ -564,9 +589,7 @@ class _Parser:
                     display_node,
                 )
             if not tex:
-                raise self.error(
-                    f"{where}: display: unchecked needs a tex to show", display_node
-                )
+                raise self.error(f"{where}: display: unchecked needs a tex to show", display_node)
             unchecked = True
         for text, key in ((tex, "tex"), (why or "", "why")):
             problem = _tex_problem(text, math=key == "tex")
@@ -592,7 +615,28 @@ class _Parser:
             expr_line=self.at(expr_node),
             tex_generated=generated,
             display_unchecked=unchecked,
+            written=written,
         )
+
+    def as_written(self, text: str, value: sp.Expr) -> sp.Expr | None:
+        """The expr as written, unsimplified, when it divides by (or takes the log of) something
+        its simplified value does not: sympy cancels ``a/a`` as it reads, but the step as written
+        is undefined where ``a = 0``. None when there is no such difference."""
+        try:
+            written = parse_expr(
+                text,
+                local_dict=self.last_local,
+                global_dict={**_GLOBALS, "Mul": sp.Mul, "Add": sp.Add, "Pow": sp.Pow},
+                transformations=(auto_number, rationalize, convert_xor),
+                evaluate=False,
+            )
+        except Exception:
+            return None
+        if not isinstance(written, sp.Expr):
+            return None
+        if written.has(sp.Sum, sp.Product):
+            written = _fresh_bound(written)
+        return written if singular_parts(written) - singular_parts(value) else None
 
     # -- expressions ---------------------------------------------------------------------
     def expression(
@@ -620,7 +664,7 @@ class _Parser:
         source = text.replace("^", "**")
         try:
             tree = ast.parse(source, mode="eval")
-        except (SyntaxError, ValueError) as exc:
+        except (SyntaxError, ValueError):
             raise self.error(
                 f"{where}: cannot read expr '{_short(text, 120)}': {_expr_advice(text)}",
                 line,
@@ -635,6 +679,7 @@ class _Parser:
                 line,
             )
         local = self.check_names(tree, text, where, line, extra or {})
+        self.last_local = local
         try:
             value = parse_expr(
                 text,
@@ -821,8 +866,9 @@ def _tex_problem(text: str, math: bool) -> str | None:
     "has an unbalanced brace: 1 '{' is never closed"
     >>> _tex_problem(r"\left( a + b", math=True)
     'has 1 \\left without its \\right (write \\left( ... \\right), or drop both)'
-    >>> _tex_problem(r"see \href{javascript:x}{here}", math=False)
-    'uses \\href, which this site does not allow in a derivation (no links, styles or definitions in TeX)'
+    >>> print(_tex_problem(r"see \href{javascript:x}{here}", math=False))
+    uses \href, which this site does not allow in a derivation (no links, styles or
+    definitions in TeX)
     """
     found = _UNSAFE_TEX.search(text)
     if found:
@@ -861,8 +907,11 @@ def _deepest_line(text: str) -> int:
     """The 0-based line of *text* where YAML nesting (indentation or brackets) is deepest."""
     best, best_line, depth = -1, 0, 0
     for number, line in enumerate(text.splitlines()):
-        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
-        score = max(depth, len(line) - len(line.lstrip(" -")))
+        deepest = depth
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            deepest = max(deepest, depth)
+        score = max(deepest, len(line) - len(line.lstrip(" -")))
         if score > best:
             best, best_line = score, number
     return best_line
@@ -887,13 +936,19 @@ def _fresh_bound(expr: Any) -> Any:
     args = [_fresh_bound(arg) for arg in expr.args]
     if isinstance(expr, (sp.Sum, sp.Product)):
         body, *limits = args
-        new_limits = []
-        for limit in limits:
+        limits = [tuple(limit) for limit in limits]
+        for number, limit in enumerate(limits):
             var = limit[0]
             fresh = sp.Dummy(str(var), integer=True)
             body = body.xreplace({var: fresh})
-            new_limits.append((fresh, *limit[1:]))
-        return type(expr)(body, *new_limits)
+            # inner limits (listed before this one) may run up to this variable: j <= i
+            limits = [
+                (v, lo.xreplace({var: fresh}), hi.xreplace({var: fresh})) if n < number else lim
+                for n, lim in enumerate(limits)
+                for v, lo, hi in [lim]
+            ]
+            limits[number] = (fresh, *limit[1:])
+        return type(expr)(body, *limits)
     if any(a is not b for a, b in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
@@ -906,8 +961,9 @@ def _expr_advice(text: str) -> str:
     --------
     >>> _expr_advice("4sigma(2z)")
     "'4sigma' is an implicit product: write 4*sigma"
-    >>> _expr_advice("\\frac{1}{m}")
-    'this is TeX: an expr is written in Python/sympy syntax, e.g. 1/m, sigma(z)*(1 - sigma(z)), log(x), x**2'
+    >>> print(_expr_advice("\\frac{1}{m}"))
+    this is TeX: an expr is written in Python/sympy syntax, e.g. 1/m, sigma(z)*(1 - sigma(z)),
+    log(x), x**2
     """
     if "\\" in text or re.search(r"[{}]", text):
         return (
@@ -1031,7 +1087,7 @@ def _check_display(
         return "unparsed", (
             f"the display holds words (\\text{{{words}}}), which the checker does not read: say "
             "them in the step's why; a condition such as 'for y = 1' belongs in the block's "
-            "symbols (y: \"{1}\") or in a chain of its own"
+            'symbols (y: "{1}") or in a chain of its own'
         )
     parts = split_parts(unwrapped)
     unread: str | None = None
@@ -1144,6 +1200,17 @@ def _decide(
         point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
         where = f"refuted at {point}" if point else "refuted: the two sides are different numbers"
         return "refuted", f"{where} ({DIGITS} significant digits, confirmed at 150)", outcome, None
+    if step.written is not None and outcome.status == "agree":
+        holes = comparer.undefined_as_written(previous.value, step.written, salt)
+        if holes.status == "refuted":
+            point = ", ".join(f"{k} = {v}" for k, v in (holes.counterexample or {}).items())
+            return (
+                "refuted",
+                f"refuted at {point}: the step as written is undefined there (it divides by "
+                "zero or takes the log of zero), while the step before it is defined",
+                holes,
+                None,
+            )
     proof = None
     if not (previous.value.has(sp.Sum) or step.value.has(sp.Sum)) or outcome.status == "agree":
         proof = prove_equal(previous.value, step.value, PROOF_SECONDS, ranges)

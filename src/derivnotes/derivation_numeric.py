@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ LARGER_SIZES = ((4, 8), (9, 12), (13, 24))  # then one configuration from each r
 MAX_CONFIGS = 18  # size/index combinations per comparison
 MAX_INDEX_VALUES = 6  # values of one free index per configuration (ends and random ones)
 MAX_TERMS = 20000  # terms written out when sums are expanded
+COMPARE_SECONDS = 6.0  # CPU time one comparison may take (then it stops with what it has)
+MIN_POINTS = 8  # points a comparison needs to say anything
 LARGE_TERMS = 300  # ... at the larger sizes (a configuration needing more is left out)
 MAX_DISCRETE = 512  # finite-set combinations sampled exhaustively up to this many
 
@@ -112,13 +115,19 @@ def _rename_bound(expr: sp.Basic) -> sp.Basic:
     args = [_rename_bound(arg) for arg in expr.args]
     if isinstance(expr, (sp.Sum, sp.Product)):
         body, *limits = args
-        new_limits = []
-        for limit in limits:
+        limits = [tuple(limit) for limit in limits]
+        for number, limit in enumerate(limits):
             var = limit[0]
             dummy = sp.Dummy(str(var), **_facts(var))
             body = body.xreplace({var: dummy})
-            new_limits.append((dummy, *limit[1:]))
-        return type(expr)(body, *new_limits)
+            # inner limits (listed before this one) may run up to this variable: j <= i
+            limits = [
+                (v, lo.xreplace({var: dummy}), hi.xreplace({var: dummy})) if n < number else lim
+                for n, lim in enumerate(limits)
+                for v, lo, hi in [lim]
+            ]
+            limits[number] = (dummy, *limit[1:])
+        return type(expr)(body, *limits)
     if any(a is not b for a, b in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
@@ -431,6 +440,25 @@ class _Compiled:
         return int(largest / math.log(10)) + 60
 
 
+def singular_parts(expr: sp.Basic) -> set[sp.Basic]:
+    """The denominators and logarithms' arguments of *expr*, where it may be undefined.
+
+    Examples
+    --------
+    >>> a, y = sp.symbols("a y")
+    >>> written = sp.Mul(a - y, sp.Pow(a, -1, evaluate=False), a, evaluate=False)
+    >>> singular_parts(written), singular_parts(a - y)
+    ({a}, set())
+    """
+    found = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_negative:
+            found.add(node.base)
+        elif isinstance(node, sp.log):
+            found.add(node.args[0])
+    return found
+
+
 def free_symbols(expr: sp.Basic) -> set[sp.Basic]:
     """The free symbols of *expr*, counting those in the variables of derivatives (sympy's own
     ``free_symbols`` leaves out the ``k`` of ``Derivative(J, w[k])``).
@@ -471,7 +499,7 @@ def huge_constant(expr: sp.Basic) -> sp.Basic | None:
                     _lambdify(node, [])()
             except OverflowError:
                 return node
-            except Exception:  # noqa: S112 - not a size problem: the comparison will say
+            except Exception:
                 continue
             continue
         stack.extend(node.args)
@@ -492,7 +520,8 @@ def expand_finite(expr: sp.Basic, budget: list[int] | None = None) -> sp.Basic:
     >>> expand_finite(sp.Sum(x[j], (j, 1, 10**6)))
     Traceback (most recent call last):
     ...
-    derivnotes.derivation_numeric.NumericError: a sum or product of 1000000 terms is more than the 20000 the checker writes out; use a size (m: size) as its limit
+    derivnotes.derivation_numeric.NumericError: a sum or product of 1000000 terms is more than
+    the 20000 the checker writes out; use a size (m: size) as its limit
     """
     if budget is None:
         budget = [MAX_TERMS]
@@ -500,13 +529,12 @@ def expand_finite(expr: sp.Basic, budget: list[int] | None = None) -> sp.Basic:
         return expr
     if isinstance(expr, (sp.Sum, sp.Product)):
         body, *limits = expr.args
-        if len(limits) > 1:  # Sum(f, (j, ...), (i, ...)): j is the inner sum
-            inner = type(expr)(body, limits[0])
-            return expand_finite(type(expr)(inner, *limits[1:]), budget)
-        var, lo, hi = limits[0]
+        if len(limits) > 1:  # Sum(f, (j, ...), (i, ...)): i is the outer variable
+            body = type(expr)(body, *limits[:-1])  # (sympy would merge Sum(Sum(f, j), i) back)
+        var, lo, hi = limits[-1]
         lo, hi = _concrete(expand_finite(lo, budget)), _concrete(expand_finite(hi, budget))
         if lo is None or hi is None:
-            return type(expr)(expand_finite(body, budget), *limits)
+            return type(expr)(expand_finite(body, budget), limits[-1])
         count = max(0, hi - lo + 1)
         budget[0] -= count
         if budget[0] < 0:
@@ -515,7 +543,9 @@ def expand_finite(expr: sp.Basic, budget: list[int] | None = None) -> sp.Basic:
                 "writes out; use a size (m: size) as its limit"
             )
         # outermost first, so that inner limits may depend on this variable (j <= i)
-        terms = [expand_finite(body.xreplace({var: sp.Integer(v)}), budget) for v in range(lo, hi + 1)]
+        terms = [
+            expand_finite(body.xreplace({var: sp.Integer(v)}), budget) for v in range(lo, hi + 1)
+        ]
         return sp.Add(*terms) if isinstance(expr, sp.Sum) else sp.Mul(*terms)
     args = [expand_finite(arg, budget) for arg in expr.args]
     if any(a is not b for a, b in zip(args, expr.args, strict=True)):
@@ -773,21 +803,21 @@ class NumericComparer:
 
     def _at_threshold(self, point: Point, threshold: Threshold, rng: random.Random) -> None:
         """Move one coordinate of *point* onto, or just beside, a threshold (in place)."""
-        variable, root, others, singular = threshold
+        variable, _, _, singular = threshold
         domain = self._domain(variable)
-        if domain is None or domain.discrete or any(o not in point for o in others):
+        found = _root_at(threshold, point)
+        if domain is None or domain.discrete or found is None:
             return
-        try:
-            at = float(root(*(float(_to_mpf(point[o])) for o in others)))
-        except (ArithmeticError, ValueError, TypeError, OverflowError):
-            return
-        if not math.isfinite(at):
-            return
+        exact, at = found
         # exactly on a singularity (a zero of a denominator); beside a kink, where a derivative
         # does not exist and Heaviside(0) is a convention
         scale = abs(at) if at != 0 else 1.0
         offsets = (1e-3, -1e-3, 1e-7, -1e-7, 0.3, -0.3)
-        value = at if singular and rng.random() < 0.4 else at + rng.choice(offsets) * scale
+        if singular and rng.random() < 0.4:
+            if domain.contains(at):
+                point[variable] = exact
+            return
+        value = at + rng.choice(offsets) * scale
         if domain.contains(value):
             point[variable] = repr(value)
 
@@ -812,7 +842,10 @@ class NumericComparer:
         small = [c for c in configs if max((int(v) for v in c.values()), default=0) <= 3]
         per_config = max(8, math.ceil(budget / max(1, len(small))))
         compared = skipped = 0
+        deadline = time.thread_time() + COMPARE_SECONDS
         for config in configs:
+            if time.thread_time() > deadline:
+                break
             large = config not in small
             try:
                 terms = LARGE_TERMS if large else MAX_TERMS
@@ -825,6 +858,8 @@ class NumericComparer:
             thresholds = _thresholds(fa, fb)
             count = 4 if large else per_config
             for point in self.points(variables, count, salt, thresholds, exhaustive=not large):
+                if time.thread_time() > deadline and compared >= MIN_POINTS:
+                    break
                 verdict = self._judge(fa, fb, point)
                 if verdict == "agree":
                     compared += 1
@@ -845,6 +880,15 @@ class NumericComparer:
                 ),
                 sizes=[str(s) for s in sizes],
             )
+        if compared < MIN_POINTS and time.thread_time() > deadline:
+            return Outcome(
+                "error",
+                message=(
+                    f"only {compared} point(s) could be compared in {COMPARE_SECONDS:g} s of CPU "
+                    "time; make the step smaller (split it, or name parts of it under define)"
+                ),
+                sizes=[str(s) for s in sizes],
+            )
         return Outcome(
             "agree",
             points=compared,
@@ -856,6 +900,41 @@ class NumericComparer:
                 (int(v) for c in configs for k, v in c.items() if k in self.sizes), default=0
             ),
         )
+
+    def undefined_as_written(self, a: sp.Basic, written: sp.Basic, salt: str = "") -> Outcome:
+        """Refuted where *written* (a step as written, unsimplified) is undefined exactly at a
+        zero of one of its denominators or logarithms' arguments while *a* is defined there."""
+        try:
+            configs, sizes = self.configurations([a, written])
+        except NumericError as exc:
+            return Outcome("error", message=str(exc))
+        for config in configs[:6]:
+            try:
+                fa, fb = (
+                    self.compile(a, config, LARGE_TERMS),
+                    self.compile(written, config, LARGE_TERMS),
+                )
+            except NumericError:
+                continue
+            singular = [t for t in _thresholds(fb) if t[3]]
+            if not singular:
+                continue
+            variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
+            rng = random.Random(self.seed ^ zlib.crc32(f"written|{salt}".encode()))
+            for point in self.points(variables, 4 * len(singular), salt, exhaustive=False):
+                threshold = singular[rng.randrange(len(singular))]
+                variable = threshold[0]
+                domain = self._domain(variable)
+                found = _root_at(threshold, point)
+                if domain is None or domain.discrete or found is None:
+                    continue
+                if not domain.contains(found[1]):
+                    continue
+                point[variable] = found[0]
+                va, vb = fa(point, self.digits), fb(point, self.digits)
+                if _number(va) and vb is None and self._differs(fa, fb, point):
+                    return self._refutation(fa, fb, point, variables, config, sizes, 0)
+        return Outcome("agree")
 
     def _judge(self, fa: _Compiled, fb: _Compiled, point: Point) -> str:
         """``agree``, ``differ`` (to be confirmed) or ``skip`` (nothing can be said here)."""
@@ -1006,7 +1085,7 @@ def _thresholds(*compiled: _Compiled) -> list[Threshold]:
     --------
     >>> z, w = sp.symbols("z w")
     >>> compiled = _Compiled(sp.Max(z, 30) + 1 / (w - 1), lambda s: s)
-    >>> sorted((str(t[0]), t[1](*[2.0] * len(t[2]))) for t in _thresholds(compiled))
+    >>> sorted((str(t[0]), int(t[1](*[2.0] * len(t[2])))) for t in _thresholds(compiled))
     [('w', 1), ('z', 30)]
     """
     found: list[Threshold] = []
@@ -1023,14 +1102,19 @@ def _thresholds(*compiled: _Compiled) -> list[Threshold]:
                 continue
             if not g.free_symbols or len(g.free_symbols) > 4 or g.count_ops() > 30:
                 continue
-            for symbol in sorted(g.free_symbols & set(fc.symbols), key=str):
+            # prefer a symbol whose root needs no division (y = w*x is exact in decimals)
+            symbols = sorted(
+                g.free_symbols & set(fc.symbols),
+                key=lambda s: (not sp.diff(g, s).is_number, str(s)),
+            )
+            for symbol in symbols:
                 root = _root(g, symbol)
                 if root is None:
                     continue
                 inputs = sorted(root.free_symbols & set(fc.symbols), key=str)
                 try:
-                    function = sp.lambdify(inputs, root, modules="math")
-                except Exception:  # noqa: S112 - another symbol may do
+                    function = sp.lambdify(inputs, root, modules="mpmath")
+                except Exception:
                     continue
                 seen[g] = len(found)
                 found.append(
@@ -1038,6 +1122,23 @@ def _thresholds(*compiled: _Compiled) -> list[Threshold]:
                 )
                 break
     return found
+
+
+def _root_at(threshold: Threshold, point: Point) -> tuple[str, float] | None:
+    """Where *threshold* puts its variable, given the rest of *point*: as 60-digit text (exact
+    when the root is a product of the point's decimals) and as a float; None if it cannot."""
+    _, root, inputs, _ = threshold
+    if any(i not in point for i in inputs):
+        return None
+    try:
+        with mpmath.workdps(60):
+            value = root(*(_to_mpf(point[i]) for i in inputs))
+            if isinstance(value, mpmath.mpc) or not mpmath.isfinite(value):
+                return None
+            text = mpmath.nstr(mpmath.mpf(value), 60, strip_zeros=True)
+        return text, float(value)
+    except (ArithmeticError, ValueError, TypeError, OverflowError):
+        return None
 
 
 def _root(g: sp.Expr, symbol: sp.Symbol) -> sp.Expr | None:
@@ -1049,6 +1150,9 @@ def _root(g: sp.Expr, symbol: sp.Symbol) -> sp.Expr | None:
         return None if symbol in root.free_symbols else root
     if g.count_ops() > 15 or len(g.free_symbols) > 2:
         return None
+    powers = [q.exp for q in g.atoms(sp.Pow)]
+    if any(not (e.is_Rational and abs(e) <= 4) for e in powers):
+        return None  # p**(10**10) has ten billion roots: sympy's solver would never finish
     try:
         roots = sp.solve(g, symbol)
     except Exception:

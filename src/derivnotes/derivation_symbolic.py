@@ -144,11 +144,20 @@ def _canonical_bound(expr: sp.Basic, depth: int = 0) -> sp.Basic:
         return expr
     if isinstance(expr, (sp.Sum, sp.Product)):
         body = expr.function
-        limits = []
-        for number, (var, lo, hi) in enumerate(expr.limits):
+        limits = [tuple(limit) for limit in expr.limits]
+        for number, (var, _, _) in enumerate(expr.limits):
             new = sp.Symbol(f"_b{depth}_{number}", integer=True)
             body = body.xreplace({var: new})
-            limits.append((new, _canonical_bound(lo, depth), _canonical_bound(hi, depth)))
+            # inner limits (listed before this one) may run up to this variable: j <= i
+            limits = [
+                (v, lo.xreplace({var: new}), hi.xreplace({var: new})) if n < number else lim
+                for n, lim in enumerate(limits)
+                for v, lo, hi in [lim]
+            ]
+            limits[number] = (new, *limits[number][1:])
+        limits = [
+            (v, _canonical_bound(lo, depth), _canonical_bound(hi, depth)) for v, lo, hi in limits
+        ]
         return type(expr)(_canonical_bound(body, depth + 1), *limits)
     args = [_canonical_bound(arg, depth) for arg in expr.args]
     if any(x is not y for x, y in zip(args, expr.args, strict=True)):

@@ -156,7 +156,14 @@ _DIFFERENTIAL = {"mathrm", "text", "operatorname", "textrm", "mathit"}
 ACCENTS = {"hat", "bar", "tilde", "dot", "ddot", "check", "breve", "widehat", "widetilde"}
 SIZES_OPEN = {r"\bigl", r"\Bigl", r"\biggl", r"\Biggl", r"\big", r"\Big"}
 SIZE_CLOSERS = {
-    r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr", r"\big", r"\Big", r"\bigg",
+    r"\right",
+    r"\bigr",
+    r"\Bigr",
+    r"\biggr",
+    r"\Biggr",
+    r"\big",
+    r"\Big",
+    r"\bigg",
     r"\Bigg",
 }
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrace": r"\rbrace", r"\lbrack": r"\rbrack"}
@@ -209,8 +216,28 @@ def split_parts(tex: str) -> list[str]:
 
 _WORDS = re.compile(r"\\(?:text|textrm|mbox|mathrm|textit)\s*\{([^{}]*)\}")
 _PROSE = {
-    "for", "where", "if", "when", "with", "and", "since", "as", "because", "so", "then",
-    "all", "every", "by", "using", "at", "on", "is", "are", "otherwise", "else", "let",
+    "for",
+    "where",
+    "if",
+    "when",
+    "with",
+    "and",
+    "since",
+    "as",
+    "because",
+    "so",
+    "then",
+    "all",
+    "every",
+    "by",
+    "using",
+    "at",
+    "on",
+    "is",
+    "are",
+    "otherwise",
+    "else",
+    "let",
 }
 
 
@@ -271,7 +298,9 @@ def unwrap_equations(tex: str) -> str:
     >>> unwrap_equations(r"a \overset{\text{cancel}}{=} b")
     'a = b'
     """
-    tex = re.sub(r"\\(?:overset|underset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\}", "=", tex)
+    tex = re.sub(
+        r"\\(?:overset|underset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\}", "=", tex
+    )
     for command, skip in (("boxed", 0), ("color", 1), ("textcolor", 1)):
         while True:
             start = tex.find("\\" + command + "{")
@@ -345,9 +374,9 @@ def _plain_d(tokens: list[str]) -> list[str]:
         and tokens[1:4] == ["{", "d", "}"]
     ):
         return ["d", *tokens[4:]]
-    if len(tokens) >= 2 and tokens[0].startswith("\\") and tokens[0][1:] in _DIFFERENTIAL:
-        if tokens[1] == "d":  # \mathrm d x
-            return ["d", *tokens[2:]]
+    starts = len(tokens) >= 2 and tokens[0].startswith("\\") and tokens[0][1:] in _DIFFERENTIAL
+    if starts and tokens[1] == "d":  # \mathrm d x
+        return ["d", *tokens[2:]]
     return tokens
 
 
@@ -755,11 +784,13 @@ class _Reader:
         variable = _Reader(den[1:], self.names).parse()
         if not isinstance(variable, (sp.Symbol, sp.Indexed)):
             raise TexUnsupported("a derivative with respect to something that is not a variable")
-        if len(num) == 1:  # operator form: \frac{d}{dz} f(z), up to the next + or -
-            target = self.term()
-        else:
-            target = _Reader(num[1:], self.names).parse()
-        return sp.Derivative(target, (variable, order)) if order > 1 else sp.Derivative(target, variable)
+        # operator form \frac{d}{dz} f(z) applies up to the next + or -
+        target = self.term() if len(num) == 1 else _Reader(num[1:], self.names).parse()
+        return (
+            sp.Derivative(target, (variable, order))
+            if order > 1
+            else sp.Derivative(target, variable)
+        )
 
     @staticmethod
     def _order_tokens(tokens: list[str]) -> tuple[int, int]:
@@ -929,10 +960,7 @@ class _Reader:
         r"""The power in ``\sigma^2(z)`` (the square of the value); None if not that form."""
         start = self.pos
         self.take("^")
-        if self.peek() == "{":
-            tokens = self.raw_group()
-        else:
-            tokens = [self.take()]
+        tokens = self.raw_group() if self.peek() == "{" else [self.take()]
         text = "".join(tokens)
         if re.fullmatch(r"[0-9]+", text):
             return sp.Integer(text)
