@@ -141,7 +141,11 @@ def check_lines(
         if verbose_steps:
             for step in result.steps:
                 flag = "ok" if step.ok else "FAIL"
-                text = f"       {flag:4} {step.chain} #{step.number} ({step.status}) {step.method}"
+                status = step.status
+                if step.display in ("mismatch", "unparsed"):  # never FAIL beside a bare "proved"
+                    shown = "DISAGREES" if step.display == "mismatch" else "UNREADABLE"
+                    status += f"; display {shown}"
+                text = f"       {flag:4} {step.chain} #{step.number} ({status}) {step.method}"
                 report.lines.append(("out", text))
         report.lines.extend(("err", note) for note in unread_display_notes(result, name))
         for problem in problems:

@@ -18,26 +18,32 @@ Each step ends as
 ``error``
     the step could not be decided (e.g. undefined at every sampled point).
 
-The displayed TeX of every step is read back (:mod:`derivnotes.latex`) and compared with its
-``expr`` the same way: ``matched``, ``mismatch`` (fails the build), ``unparsed`` (shown as not
-cross-checked) or ``generated`` (no ``tex`` was given: it was generated from ``expr``).
+Every ``=``-separated part of the displayed TeX of every step is read back
+(:mod:`derivnotes.latex`) and compared with its ``expr`` (a left-hand side with the chain's
+start, or matched against the chain's declared ``label``): ``matched``, ``mismatch`` (fails,
+exit 1), ``unparsed`` (cannot be read: fails, exit 2), ``unchecked`` (the step says
+``display: unchecked``; the page marks it) or ``generated`` (no ``tex`` was given: it was
+generated from ``expr``).
 
 Conventions
 -----------
 * ``expr`` is sympy/Python syntax: products need ``*``, powers are ``**`` or ``^``; ``log`` and
-  ``ln`` are natural, ``log(x, 10)`` and ``log10(x)`` base 10; ``diff``/``Derivative`` stay
-  unevaluated until sizes are concrete. Every name must be declared (or be one of
-  :data:`FUNCTIONS`, ``pi``, ``E``, ``oo``); a summation variable may be left undeclared.
+  ``ln`` are natural, ``log(x, 10)`` and ``log10(x)`` base 10; decimals are exact rationals;
+  ``diff``/``Derivative`` stay unevaluated until sizes are concrete. Every name must be declared
+  (or be one of :data:`FUNCTIONS`, ``pi``, ``E``, ``oo``); a summation variable may be left
+  undeclared, and every summation variable is made fresh, so ``z(j)`` of a ``define`` summing
+  over ``j`` does not capture it. Names the parser relies on (:data:`RESERVED`) cannot be
+  declared.
 * A chain's name stands for its first expression in later chains (``diff(L, w)``).
-* In displays, ``x_j`` is ``x[j]`` when ``x`` is indexed; for a plain declared ``x`` the
-  subscript is a label (``x_j`` reads as ``x``, the one-feature case); a name such as ``w_1``
-  or ``J_{\text{reg}}`` is looked up as ``w_1``/``w1``/``J_reg`` first. A name declared as a
-  function in ``define`` followed by parentheses is applied (``\sigma(z)``); any other name
-  followed by parentheses is a product (``a(1-a)``).
-* Numbers: a step is refuted only at a point where the two sides differ at 50 and at 150
-  significant digits by the same amount, or where one side is real and the other is not
-  (complex) at that point and nearby. A side that is singular there (division by zero,
-  overflow) makes the point skipped, never a counterexample.
+* In displays, ``x_j`` is ``x[j]`` when ``x`` is indexed; on a symbol declared without an index
+  a subscript is an error (it would not be read); a name such as ``w_1`` or ``J_{\\text{reg}}``
+  is looked up as ``w_1``/``w1``/``J_reg`` first. A name declared as a function in ``define``
+  followed by parentheses is applied (``\\sigma(z)``); any other name followed by parentheses is
+  a product (``a(1-a)``).
+* Numbers: see :mod:`derivnotes.derivation_numeric` for how points are hunted for. A step is
+  refuted at a point where the two sides differ at two precisions that resolve it, or where it
+  is undefined (also as written, before sympy cancels a factor) while the step before is
+  defined.
 
 Examples
 --------
@@ -85,7 +91,7 @@ from derivnotes.derivation_numeric import (
     huge_constant,
     singular_parts,
 )
-from derivnotes.derivation_symbolic import prove_equal
+from derivnotes.derivation_symbolic import canonical_bound, prove_equal
 from derivnotes.domains import Domain, DomainError, parse_domain
 from derivnotes.latex import (
     SubscriptError,
@@ -1149,8 +1155,10 @@ def _check_part(
         return "unparsed", f"{where} is not an expression"
     if parsed.has(sp.Sum, sp.Product):
         parsed = _fresh_bound(parsed)
-    if parsed == target.value:
-        return "matched", None
+    if parsed == target.value or (
+        parsed.has(sp.Sum, sp.Product) and canonical_bound(parsed) == canonical_bound(target.value)
+    ):
+        return "matched", None  # the same expression, up to the names of summation variables
     outcome = comparer.compare(target.value, parsed, budget=DISPLAY_POINTS, salt=salt)
     if outcome.status == "agree":
         return "matched", None

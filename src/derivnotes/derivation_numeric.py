@@ -93,7 +93,10 @@ class Outcome:
             every = "every one" if self.configurations == self.of else f"{self.configurations}"
             text += f" ({every} of {self.of} size/index combinations)"
         if self.skipped:
-            text += f" ({self.skipped} sampled points skipped: a side is undefined there)"
+            text += (
+                f" ({self.skipped} sampled points skipped: a side is undefined there, or more "
+                "digits than the checker uses would be needed)"
+            )
         return text
 
 
@@ -1044,7 +1047,7 @@ class NumericComparer:
         }
         for v in variables:
             counterexample[self._label(v)] = point[v]
-        values = (fmt(fa(point, self.digits)), fmt(fb(point, self.digits)))
+        values = _distinct(fa, fb, point)
         return Outcome(
             "refuted",
             points=compared + 1,
@@ -1181,6 +1184,21 @@ def _kinks(expr: sp.Basic) -> Iterator[tuple[sp.Basic, bool]]:
             yield (base.args[0] if isinstance(base, sp.Abs) else base), True
         elif isinstance(node, sp.log):
             yield node.args[0], True
+
+
+def _distinct(fa: _Compiled, fb: _Compiled, point: Point) -> tuple[str, str]:
+    """The two values at a counterexample, with as many digits as it takes to tell them apart
+    (values that round alike at 12 digits get 40, then their difference)."""
+    needed = max(fa.digits(point), fb.digits(point))
+    digits = max(HIGH_DIGITS, needed + 40) if needed <= MAX_DIGITS else HIGH_DIGITS
+    va, vb = fa(point, digits), fb(point, digits)
+    shown = (fmt(va), fmt(vb))
+    if shown[0] != shown[1] or not (_number(va) and _number(vb)):
+        return shown
+    shown = (fmt(va, 40), fmt(vb, 40))
+    if shown[0] != shown[1]:
+        return shown
+    return shown[0], f"{shown[1]} (they differ by {fmt(vb - va)})"  # type: ignore[operator]
 
 
 def _decimal(value: sp.Basic) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-__all__ = ["prove_equal"]
+__all__ = ["canonical_bound", "prove_equal"]
 
 Strategy = tuple[str, Callable[[sp.Expr], sp.Expr], int]  # name, transform, max operations
 
@@ -130,6 +130,11 @@ def _zero_by_strategies(diff: sp.Expr, deadline: float) -> str | None:
 
 
 # -- sums over symbolic sizes ------------------------------------------------------------------
+def canonical_bound(expr: sp.Basic) -> sp.Basic:
+    """*expr* with its summation variables named by their nesting depth (see below)."""
+    return _canonical_bound(expr)
+
+
 def _canonical_bound(expr: sp.Basic, depth: int = 0) -> sp.Basic:
     """Name every summation variable after its nesting depth, so equal sums compare equal.
 
