@@ -862,3 +862,12 @@ def test_a_rewritten_expression_is_never_refuted(rewrite: str) -> None:
         assert outcome.status != "refuted", (expr, outcome.counterexample, outcome.values)
 
     check()
+
+
+def test_a_constant_offset_too_small_to_sample_is_refuted_symbolically() -> None:
+    text = block(
+        symbols="x: (1, 2)",
+        chains=chain("c", ("", "log(1 + x**2)"), ("", "log(1 + x**2) + 10**-40")),
+    )
+    step = only_failure(decide(text))
+    assert "differ by the constant 1.00000e-40" in step.method

@@ -89,9 +89,10 @@ from derivnotes.derivation_numeric import (
     NumericComparer,
     Outcome,
     huge_constant,
+    rename_bound,
     singular_parts,
 )
-from derivnotes.derivation_symbolic import canonical_bound, prove_equal
+from derivnotes.derivation_symbolic import canonical_bound, constant_difference, prove_equal
 from derivnotes.domains import Domain, DomainError, parse_domain
 from derivnotes.latex import (
     SubscriptError,
@@ -937,27 +938,7 @@ def _fresh_bound(expr: Any) -> Any:
     >>> sp.Lambda(r, body)(j).subs(n, 2).doit()
     x[j, 1] + x[j, 2]
     """
-    if not isinstance(expr, sp.Basic) or not expr.args:
-        return expr
-    args = [_fresh_bound(arg) for arg in expr.args]
-    if isinstance(expr, (sp.Sum, sp.Product)):
-        body, *limits = args
-        limits = [tuple(limit) for limit in limits]
-        for number, limit in enumerate(limits):
-            var = limit[0]
-            fresh = sp.Dummy(str(var), integer=True)
-            body = body.xreplace({var: fresh})
-            # inner limits (listed before this one) may run up to this variable: j <= i
-            limits = [
-                (v, lo.xreplace({var: fresh}), hi.xreplace({var: fresh})) if n < number else lim
-                for n, lim in enumerate(limits)
-                for v, lo, hi in [lim]
-            ]
-            limits[number] = (fresh, *limit[1:])
-        return type(expr)(body, *limits)
-    if any(a is not b for a, b in zip(args, expr.args, strict=True)):
-        return expr.func(*args)
-    return expr
+    return rename_bound(expr, integer=True)
 
 
 def _expr_advice(text: str) -> str:
@@ -1227,6 +1208,17 @@ def _decide(
         if outcome.status == "agree":
             method += f"; also {outcome.describe()}"
         return "proved", method, outcome, None
+    if outcome.status == "agree" and not previous.value.has(sp.Sum, sp.Product, sp.Derivative):
+        offset = constant_difference(previous.value, step.value)
+        if offset is not None:  # equal to 35 digits everywhere, but not equal
+            shown = sp.sstr(sp.N(offset, 6))
+            return (
+                "refuted",
+                f"refuted everywhere: sympy shows the two sides differ by the constant {shown}, "
+                "too small for the sampled points to show",
+                Outcome("refuted", counterexample={}, values=("", f"the constant {shown}")),
+                None,
+            )
     if outcome.status == "error":
         return "error", f"not decided: {outcome.message}", outcome, outcome.message
     return "numeric", outcome.describe(), outcome, None

@@ -41,7 +41,17 @@ from sympy.printing.pycode import MpmathPrinter
 
 from derivnotes.domains import Domain
 
-__all__ = ["DIGITS", "SIZE_VALUES", "NumericComparer", "NumericError", "Outcome"]
+__all__ = [
+    "DIGITS",
+    "SIZE_VALUES",
+    "NumericComparer",
+    "NumericError",
+    "Outcome",
+    "free_symbols",
+    "huge_constant",
+    "rename_bound",
+    "singular_parts",
+]
 
 DIGITS = 50  # significant digits of the first evaluation
 HIGH_DIGITS = 150  # precision at which a disagreement is confirmed
@@ -103,25 +113,26 @@ class Outcome:
 Point = dict[sp.Basic, str]  # variable -> decimal string
 
 
-def _rename_bound(expr: sp.Basic) -> sp.Basic:
-    """Give every summation variable a fresh dummy so substituting a free index cannot reach it.
+def rename_bound(expr: sp.Basic, integer: bool = False) -> sp.Basic:
+    """Give every summation variable a fresh dummy so substituting a free index cannot reach it
+    (an integer one with *integer*, else with the variable's own integer fact).
 
     Examples
     --------
     >>> k, n = sp.symbols("k n")
-    >>> e = _rename_bound(k + sp.Sum(k**2, (k, 1, n)))
+    >>> e = rename_bound(k + sp.Sum(k**2, (k, 1, n)))
     >>> k in e.free_symbols, len(e.atoms(sp.Dummy))
     (True, 1)
     """
     if not isinstance(expr, sp.Basic) or not expr.args:
         return expr
-    args = [_rename_bound(arg) for arg in expr.args]
+    args = [rename_bound(arg, integer) for arg in expr.args]
     if isinstance(expr, (sp.Sum, sp.Product)):
         body, *limits = args
         limits = [tuple(limit) for limit in limits]
         for number, limit in enumerate(limits):
             var = limit[0]
-            dummy = sp.Dummy(str(var), **_facts(var))
+            dummy = sp.Dummy(str(var), **({"integer": True} if integer else _facts(var)))
             body = body.xreplace({var: dummy})
             # inner limits (listed before this one) may run up to this variable: j <= i
             limits = [
@@ -685,7 +696,7 @@ class NumericComparer:
         """*expr* with fresh summation variables and assumption-free symbols (cached)."""
         prepared = self._prepared_cache.get(expr)
         if prepared is None:
-            prepared = _rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
+            prepared = rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
             with evaluate(False):
                 prepared = prepared.xreplace(self._plain)
             self._prepared_cache[expr] = prepared

@@ -135,6 +135,8 @@ def _verdict(step: StepResult) -> str:
 
 def counterexample_text(step: StepResult) -> str:
     """A sentence naming the counterexample point and both values."""
+    if step.counterexample == {} and step.values:
+        return f"At every point, this step is the step before plus {step.values[1]}."
     if not step.counterexample:
         return "The checker found no counterexample."
     point = ", ".join(f"{name} = {value}" for name, value in step.counterexample.items())
