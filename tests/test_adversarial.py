@@ -14,6 +14,7 @@ import pytest
 
 from derivnotes.cache import ResultCache
 from derivnotes.cli import check_lines
+from derivnotes.typeset import Typesetter
 
 PAGES = sorted((Path(__file__).parent / "adversarial").glob("*.md"))
 PAGES = [p for p in PAGES if p.name != "README.md"]
@@ -35,9 +36,28 @@ def expectation(text: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in match.group("body").split())
 
 
-def failing_steps(text: str, name: str) -> tuple[int, set[str], str]:
+@pytest.fixture(scope="module")
+def typesetter():
+    """The site's MathJax, as `derivnotes check` uses it (a display it cannot typeset is exit 2)."""
+    if not Typesetter.available():  # make setup installs them; without, the rest is still checked
+        yield None
+        return
+    typesetter = Typesetter(None)
+    yield typesetter
+    typesetter.close()
+
+
+def failing_steps(
+    text: str, name: str, typesetter: Typesetter | None = None
+) -> tuple[int, set[str], str]:
     """(exit status, the chain#step of every failing step, everything printed)."""
-    report = check_lines(text.splitlines(), name=name, cache=ResultCache(None), verbose_steps=True)
+    report = check_lines(
+        text.splitlines(),
+        name=name,
+        cache=ResultCache(None),
+        verbose_steps=True,
+        typesetter=typesetter,
+    )
     failing = set()
     for stream, line in report.lines:
         match = re.match(r"\s+FAIL (\S+) #(\d+) ", line)
@@ -63,11 +83,11 @@ def test_the_suite_is_large_enough() -> None:
     ],
     ids=[p.stem for p in PAGES],
 )
-def test_page(page: Path) -> None:
+def test_page(page: Path, typesetter: Typesetter | None) -> None:
     text = page.read_text(encoding="utf-8")
     expect = expectation(text)
     name = f"tests/adversarial/{page.name}"
-    status, failing, printed = failing_steps(text, name)
+    status, failing, printed = failing_steps(text, name, typesetter)
     assert "Traceback" not in printed
     assert status == int(expect["exit"]), printed
     if "fail" in expect:

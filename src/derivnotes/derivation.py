@@ -82,6 +82,7 @@ from typing import Any
 
 import sympy as sp
 import yaml
+from sympy.core.parameters import evaluate
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr, rationalize
 
 from derivnotes.derivation_numeric import (
@@ -610,7 +611,11 @@ class _Parser:
             )
         generated = not tex
         if generated:
-            tex = ("= " if number > 1 else "") + sp.latex(value)
+            # summation variables are fresh dummies: shown by their own names
+            named = value.xreplace(
+                {d: sp.Symbol(d.name.lstrip("_") or "i") for d in value.atoms(sp.Dummy)}
+            )
+            tex = ("= " if number > 1 else "") + sp.latex(named)
         return Step(
             number=number,
             line=self.at(node),
@@ -642,7 +647,8 @@ class _Parser:
         if not isinstance(written, sp.Expr):
             return None
         if written.has(sp.Sum, sp.Product):
-            written = _fresh_bound(written)
+            with evaluate(False):  # renaming must not cancel what was written
+                written = _fresh_bound(written)
         return written if singular_parts(written) - singular_parts(value) else None
 
     # -- expressions ---------------------------------------------------------------------

@@ -73,6 +73,24 @@ class NumericError(ValueError):
     """An expression that cannot be evaluated numerically (the message says why)."""
 
 
+class NotWhole(NumericError):
+    """A sum's limit that is not a whole number at some sizes (``m/2`` at odd m)."""
+
+
+class _Nowhere:
+    """An expression undefined at every point of a configuration (a sum up to m/2, m odd)."""
+
+    variables: list[sp.Basic] = []
+    symbols: list[sp.Symbol] = []
+    expr = sp.S.Zero
+
+    def __call__(self, point: Point, dps: int) -> None:
+        return None
+
+    def digits(self, point: Point) -> int:
+        return 0
+
+
 @dataclass
 class Outcome:
     """What the numeric comparison of two expressions found.
@@ -132,7 +150,8 @@ def rename_bound(expr: sp.Basic, integer: bool = False) -> sp.Basic:
         limits = [tuple(limit) for limit in limits]
         for number, limit in enumerate(limits):
             var = limit[0]
-            dummy = sp.Dummy(str(var), **({"integer": True} if integer else _facts(var)))
+            name = var.name if isinstance(var, sp.Symbol) else str(var)  # a Dummy's own name
+            dummy = sp.Dummy(name, **({"integer": True} if integer else _facts(var)))
             body = body.xreplace({var: dummy})
             # inner limits (listed before this one) may run up to this variable: j <= i
             limits = [
@@ -347,11 +366,12 @@ def _guarded_pow(base: object, exponent: object) -> object:
     return base**exponent  # type: ignore[operator]
 
 
-def _tracked(function: Callable[[object], object]) -> Callable[[object], object]:
-    """*function* (sinh, cosh, tanh) remembering its argument's size, as exp does."""
+def _tracked(function: Callable[[object], object], scale: int = 1) -> Callable[[object], object]:
+    """*function* (sinh, cosh, tanh) remembering the size of the exponential it takes, as exp
+    does (tanh(x) holds exp(2x): *scale* 2)."""
 
     def tracked(x: object) -> object:
-        if _note_exponent(x) > HUGE:
+        if _note_exponent(x * scale if scale != 1 else x) > HUGE:  # type: ignore[operator]
             raise OverflowError("a huge argument")
         return function(x)
 
@@ -362,7 +382,8 @@ _GUARDED: dict[str, Callable[..., object]] = {
     "exp": _tracked_exp,
     "_pow": _guarded_pow,
     **{name: _guard(getattr(mpmath, name)) for name in ("sin", "cos", "tan", "sec", "csc", "cot")},
-    **{name: _tracked(getattr(mpmath, name)) for name in ("sinh", "cosh", "tanh", "sech", "csch")},
+    **{name: _tracked(getattr(mpmath, name)) for name in ("sinh", "cosh", "sech", "csch")},
+    "tanh": _tracked(mpmath.tanh, 2),  # 1 - tanh(x) is about 2 exp(-2x)
 }
 
 
@@ -577,7 +598,7 @@ def _concrete(limit: sp.Basic) -> int | None:
         value = limit.doit()
     if not value.is_Integer:
         if value.is_number:
-            raise NumericError(f"the sum limit {limit} is not a whole number")
+            raise NotWhole(f"the sum limit {limit} is not a whole number")
         return None
     return int(value)
 
@@ -657,6 +678,8 @@ class NumericComparer:
         if size_list:
             for lo, hi in LARGER_SIZES:
                 combos.append(tuple(rng.randint(lo, hi) for _ in size_list))
+            for value in _size_thresholds(exprs):  # just past a kink such as min(t, 50)
+                combos.append(tuple(value for _ in size_list))
         configs: list[dict] = []
         for combo in combos:
             env = {s: sp.Integer(v) for s, v in zip(size_list, combo, strict=True)}
@@ -696,8 +719,8 @@ class NumericComparer:
         """*expr* with fresh summation variables and assumption-free symbols (cached)."""
         prepared = self._prepared_cache.get(expr)
         if prepared is None:
-            prepared = rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
-            with evaluate(False):
+            with evaluate(False):  # an expression as written keeps its a/a
+                prepared = rename_bound(expr) if expr.has(sp.Sum, sp.Product) else expr
                 prepared = prepared.xreplace(self._plain)
             self._prepared_cache[expr] = prepared
         return prepared
@@ -718,7 +741,11 @@ class NumericComparer:
             if config:
                 concrete = concrete.xreplace({self._plain[k]: v for k, v in config.items()})
             if concrete.has(sp.Sum, sp.Product):
-                concrete = expand_finite(concrete, [terms])
+                try:
+                    concrete = expand_finite(concrete, [terms])
+                except NotWhole:
+                    self._compiled[key] = _Nowhere()  # type: ignore[assignment]
+                    return self._compiled[key]
             # x[t + 1] at t = 1 is the element x[2]: evaluate every concrete index
             uneven = {
                 e: e.indices
@@ -922,6 +949,24 @@ class NumericComparer:
             configs, sizes = self.configurations([a, written])
         except NumericError as exc:
             return Outcome("error", message=str(exc))
+        # a denominator made of sizes and indices, zero at some configuration: m - 1 at m = 1
+        discrete = set(self.sizes) | set(self.indices)
+        parts = [
+            g for g in singular_parts(written) if g.free_symbols and g.free_symbols <= discrete
+        ]
+        for config in configs:
+            with evaluate(True):
+                if not any(g.xreplace(config).doit() == 0 for g in parts):
+                    continue
+            try:
+                fa = self.compile(a, config, LARGE_TERMS)
+                fb = self.compile(written, config, LARGE_TERMS)
+            except NumericError:
+                continue
+            variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
+            for point in self.points(variables, 4, salt, exhaustive=False):
+                if _number(fa(point, self.digits)) and self._differs(fa, fb, point):
+                    return self._refutation(fa, fb, point, variables, config, sizes, 0)
         for config in configs[:6]:
             try:
                 fa, fb = (
@@ -1136,6 +1181,30 @@ def _thresholds(*compiled: _Compiled) -> list[Threshold]:
                 )
                 break
     return found
+
+
+def _size_thresholds(exprs: Iterable[sp.Basic]) -> list[int]:
+    """Whole numbers just past the numeric thresholds of kinks whose variables are sizes or
+    summation variables (``Min(t, 50)`` in a sum up to T: T = 51), at most three."""
+    found: set[int] = set()
+    for expr in exprs:
+        for g, _ in _kinks(expr):
+            symbols = g.free_symbols
+            if not symbols or len(symbols) > 1 or g.count_ops() > 30:
+                continue
+            (symbol,) = symbols
+            if not getattr(symbol, "is_integer", False):
+                continue
+            root = _root(g, symbol)
+            if root is None or not root.is_number:
+                continue
+            try:
+                value = float(root)
+            except (TypeError, ValueError):
+                continue
+            if max(SIZE_VALUES) < value < MAX_TERMS:
+                found.add(math.floor(value) + 1)
+    return sorted(found)[:3]
 
 
 def _root_at(threshold: Threshold, point: Point) -> tuple[str, float] | None:

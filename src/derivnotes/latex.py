@@ -494,11 +494,51 @@ class _Reader:
                 expr = expr * self.signed_factor()
             elif tok == "/":
                 self.take()
-                expr = expr / self.signed_factor()
+                start = self.pos
+                divisor = self.signed_factor()
+                if self._starts_factor(self.peek()):
+                    shown = "".join(self.tokens[start : self.pos]) + (self.peek() or "")
+                    raise TexUnsupported(
+                        f"'/{shown}' is ambiguous: it may divide by {shown} or by "
+                        f"{''.join(self.tokens[start : self.pos])} alone; write \\frac{{...}}"
+                        "{...} or put the divisor in parentheses"
+                    )
+                expr = expr / divisor
             elif self._starts_factor(tok):
+                self._refuse_juxtaposed_numbers(tok)
                 expr = expr * self.factor()
             else:
                 return expr
+
+    def _refuse_juxtaposed_numbers(self, tok: str) -> None:
+        """``2\\frac{1}{2}`` (a mixed number?) and ``10\\,000`` (digit grouping?) are refused."""
+        before = self.tokens[self.pos - 1] if self.pos > 0 else ""
+        previous = self.tokens[self.pos - 1 : self.pos]
+        number_before = bool(previous) and re.fullmatch(r"[0-9]+(\.[0-9]+)?", before)
+        if not number_before:
+            # a spacing command between: 10\,000
+            back = self.pos - 1
+            while back >= 0 and (
+                self.tokens[back].startswith("\\") and self.tokens[back][1:] in SPACING
+            ):
+                back -= 1
+            if back < self.pos - 1 and back >= 0 and re.fullmatch(r"[0-9]+", self.tokens[back]):
+                if re.fullmatch(r"[0-9]+", tok):
+                    raise TexUnsupported(
+                        f"'{self.tokens[back]} {tok}': a number split by a space is ambiguous "
+                        "(digit grouping or a product?); write it whole, or use \\cdot"
+                    )
+            return
+        if tok in (r"\frac", r"\dfrac", r"\tfrac"):
+            raise TexUnsupported(
+                f"'{before}{tok}...' may be a mixed number or a product; write "
+                f"{before} \\cdot {tok}{{...}}{{...}}, or the fraction alone"
+            )
+        if re.fullmatch(r"[0-9]+", tok):
+            raise TexUnsupported(
+                f"'{before} {tok}': two numbers side by side are ambiguous; write one number, "
+                "or \\cdot between them"
+            )
 
     def signed_factor(self) -> sp.Expr:
         if self.peek() == "-":
