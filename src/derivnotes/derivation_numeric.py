@@ -80,9 +80,10 @@ class NotWhole(NumericError):
 class _Nowhere:
     """An expression undefined at every point of a configuration (a sum up to m/2, m odd)."""
 
-    variables: list[sp.Basic] = []
-    symbols: list[sp.Symbol] = []
-    expr = sp.S.Zero
+    def __init__(self) -> None:
+        self.variables: list[sp.Basic] = []
+        self.symbols: list[sp.Symbol] = []
+        self.expr = sp.S.Zero
 
     def __call__(self, point: Point, dps: int) -> None:
         return None

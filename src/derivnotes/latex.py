@@ -522,12 +522,16 @@ class _Reader:
                 self.tokens[back].startswith("\\") and self.tokens[back][1:] in SPACING
             ):
                 back -= 1
-            if back < self.pos - 1 and back >= 0 and re.fullmatch(r"[0-9]+", self.tokens[back]):
-                if re.fullmatch(r"[0-9]+", tok):
-                    raise TexUnsupported(
-                        f"'{self.tokens[back]} {tok}': a number split by a space is ambiguous "
-                        "(digit grouping or a product?); write it whole, or use \\cdot"
-                    )
+            spaced = back < self.pos - 1 and back >= 0
+            if (
+                spaced
+                and re.fullmatch(r"[0-9]+", self.tokens[back])
+                and re.fullmatch(r"[0-9]+", tok)
+            ):
+                raise TexUnsupported(
+                    f"'{self.tokens[back]} {tok}': a number split by a space is ambiguous "
+                    "(digit grouping or a product?); write it whole, or use \\cdot"
+                )
             return
         if tok in (r"\frac", r"\dfrac", r"\tfrac"):
             raise TexUnsupported(
