@@ -81,7 +81,7 @@ from derivnotes.derivation import (
     check_derivation,
     parse_derivation,
 )
-from derivnotes.latex import split_parts, tex_to_sympy, unwrap_equations
+from derivnotes.latex import closing_brace, split_parts, tex_to_sympy, unwrap_equations
 
 CAP = 2  # mutants per step, operator and field
 HEAVY_SECONDS = 2.0  # a block whose original decision takes longer gets 1 mutant per operator
@@ -457,18 +457,6 @@ def _skip(s: str, i: int) -> int:
     return _SKIP.match(s, i).end()
 
 
-def _match_brace(s: str, i: int) -> int:
-    depth = 0
-    for j in range(i, len(s)):
-        if s[j] == "{" and s[j - 1] != "\\":
-            depth += 1
-        elif s[j] == "}" and s[j - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
-
-
 def _match_paren(s: str, i: int) -> int:
     opening, closing = s[i], ")" if s[i] == "(" else "]"
     depth = 0
@@ -497,7 +485,7 @@ def _arg(s: str, i: int) -> tuple[int, tuple[int, int] | None]:
     if i >= len(s):
         return i, None
     if s[i] == "{":
-        j = _match_brace(s, i)
+        j = closing_brace(s, i)
         return (j + 1, (i + 1, j)) if j >= 0 else (len(s), None)
     return _ONE_TOKEN.match(s, i).end(), None
 
@@ -532,7 +520,7 @@ def _atom(s: str, i: int, functions: set[str]) -> Item | None:
         j = _match_paren(s, i)
         return Item(i, _suffixes(s, j + 1), "atom", [(i + 1, j)]) if j >= 0 else None
     if c == "{":
-        j = _match_brace(s, i)
+        j = closing_brace(s, i)
         return Item(i, _suffixes(s, j + 1), "atom", [(i + 1, j)]) if j >= 0 else None
     if c == "\\":
         match = _COMMAND.match(s, i)

@@ -580,8 +580,9 @@ class _Parser:
         entries = self.mapping(node, where, STEP_KEYS, ("expr",))
         expr_node = entries["expr"][1]
         expr = self.scalar(expr_node, f"{where}: expr").strip()
-        value = self.expression(expr, where, self.at(expr_node))
-        written = self.as_written(expr, value)
+        local = self.names_of(expr, where, self.at(expr_node))
+        value = self.evaluate(expr, local, where, self.at(expr_node))
+        written = self.as_written(expr, local, value)
         tex = self.scalar(entries["tex"][1], f"{where}: tex").strip() if "tex" in entries else ""
         why = self.scalar(entries["why"][1], f"{where}: why") if "why" in entries else None
         wrong = (
@@ -630,14 +631,14 @@ class _Parser:
             written=written,
         )
 
-    def as_written(self, text: str, value: sp.Expr) -> sp.Expr | None:
+    def as_written(self, text: str, local: dict[str, Any], value: sp.Expr) -> sp.Expr | None:
         """The expr as written, unsimplified, when it divides by (or takes the log of) something
         its simplified value does not: sympy cancels ``a/a`` as it reads, but the step as written
         is undefined where ``a = 0``. None when there is no such difference."""
         try:
             written = parse_expr(
                 text,
-                local_dict=self.last_local,
+                local_dict=local,
                 global_dict={**_GLOBALS, "Mul": sp.Mul, "Add": sp.Add, "Pow": sp.Pow},
                 transformations=(auto_number, rationalize, convert_xor),
                 evaluate=False,
@@ -656,6 +657,12 @@ class _Parser:
         self, text: str, where: str, line: int, extra: dict[str, Any] | None = None
     ) -> sp.Expr:
         """Parse one expr after checking every name it uses is declared."""
+        return self.evaluate(text, self.names_of(text, where, line, extra), where, line)
+
+    def names_of(
+        self, text: str, where: str, line: int, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The objects an expr's names stand for, after checking its size and syntax."""
         if not text:
             raise self.error(f"{where}: expr is empty; write the step's expression", line)
         if len(text) > MAX_EXPR_CHARS:
@@ -691,8 +698,10 @@ class _Parser:
                 f"{MAX_EXPR_NODES} the checker reads; name parts of it under define",
                 line,
             )
-        local = self.check_names(tree, text, where, line, extra or {})
-        self.last_local = local
+        return self.check_names(tree, text, where, line, extra or {})
+
+    def evaluate(self, text: str, local: dict[str, Any], where: str, line: int) -> sp.Expr:
+        """The expr *text* as sympy evaluates it, its names standing for *local*."""
         try:
             value = parse_expr(
                 text,

@@ -653,6 +653,7 @@ class NumericComparer:
                 self._plain[obj] = sp.Symbol(obj.name)
         self._unplain = {v: k for k, v in self._plain.items()}
         self._prepared_cache: dict[sp.Basic, sp.Basic] = {}
+        self._threshold_cache: dict[tuple[_Compiled, ...], list[Threshold]] = {}
         self.last_total = 1
 
     # -- configurations ------------------------------------------------------------------
@@ -767,6 +768,14 @@ class NumericComparer:
         self._compiled[key] = compiled
         return compiled
 
+    def _thresholds_of(self, *compiled: _Compiled) -> list[Threshold]:
+        """:func:`_thresholds` of compiled expressions, once per pair (compiled objects are
+        cached, so a chain's steps and their displays meet the same pairs again)."""
+        found = self._threshold_cache.get(compiled)
+        if found is None:
+            found = self._threshold_cache[compiled] = _thresholds(*compiled)
+        return found
+
     def _domain(self, variable: sp.Basic) -> Domain | None:
         if isinstance(variable, sp.Indexed):
             return self.arrays.get(variable.base)
@@ -796,7 +805,7 @@ class NumericComparer:
         exhaustive: bool = True,
     ) -> list[Point]:
         """Reproducible points: finite sets exhaustively (when small), the rest at random, and
-        every sixth continuous point placed at or beside one of the *thresholds*."""
+        one point in :data:`THRESHOLD_EVERY` placed at or beside one of the *thresholds*."""
         names = ",".join(self._label(v) for v in variables)
         rng = random.Random(self.seed ^ zlib.crc32(f"{names}|{salt}".encode()))
         discrete = [v for v in variables if self._domain(v).discrete]  # type: ignore[union-attr]
@@ -838,8 +847,8 @@ class NumericComparer:
                 if not self._domain(v).contains(float(text)):  # type: ignore[union-attr]
                     text = repr(value)  # 0.99999999 near the end of (0, 1) stays inside
                 point[v] = text
-            if thresholds and continuous and n % 6 == 5:
-                self._at_threshold(point, thresholds[(n // 6) % len(thresholds)], rng)
+            if thresholds and continuous and n % THRESHOLD_EVERY == THRESHOLD_EVERY - 1:
+                self._at_threshold(point, thresholds[(n // THRESHOLD_EVERY) % len(thresholds)], rng)
             points.append(point)
         return points
 
@@ -897,7 +906,7 @@ class NumericComparer:
                     continue  # too many terms at this size: the smaller sizes decide
                 return Outcome("error", message=str(exc), sizes=[str(s) for s in sizes])
             variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
-            thresholds = _thresholds(fa, fb)
+            thresholds = self._thresholds_of(fa, fb)
             count = 4 if large else per_config
             for point in self.points(variables, count, salt, thresholds, exhaustive=not large):
                 if time.thread_time() > deadline and compared >= MIN_POINTS:
@@ -976,7 +985,7 @@ class NumericComparer:
                 )
             except NumericError:
                 continue
-            singular = [t for t in _thresholds(fb) if t[3]]
+            singular = [t for t in self._thresholds_of(fb) if t[3]]
             if not singular:
                 continue
             variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
@@ -1134,6 +1143,7 @@ class NumericComparer:
 # variable, root, its inputs, whether the expression is undefined there (not a kink)
 Threshold = tuple[sp.Basic, Callable[..., float], list[sp.Basic], bool]
 MAX_THRESHOLDS = 12
+THRESHOLD_EVERY = 6  # one point in this many sits on or beside a threshold
 
 
 def _thresholds(*compiled: _Compiled) -> list[Threshold]:

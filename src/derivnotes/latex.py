@@ -28,6 +28,7 @@ __all__ = [
     "SubscriptError",
     "TexUnsupported",
     "annotation",
+    "closing_brace",
     "displayed_part",
     "split_parts",
     "tex_to_sympy",
@@ -269,7 +270,7 @@ def _without_labels(tex: str) -> str:
             if start < 0:
                 break
             opening = tex.find("{", start)
-            end = _closing(tex, opening) if opening >= 0 else -1
+            end = closing_brace(tex, opening) if opening >= 0 else -1
             if end < 0:
                 break
             rest = end + 1
@@ -280,7 +281,7 @@ def _without_labels(tex: str) -> str:
                 while label < len(tex) and tex[label] == " ":
                     label += 1
                 if label < len(tex) and tex[label] == "{":
-                    close = _closing(tex, label)
+                    close = closing_brace(tex, label)
                     if close > 0:
                         tex = tex[: end + 1] + tex[close + 1 :]
             start = end + 1 if end + 1 <= len(tex) else len(tex)
@@ -308,7 +309,7 @@ def unwrap_equations(tex: str) -> str:
                 break
             position = start + len(command) + 1
             for _ in range(skip):
-                end = _closing(tex, position)
+                end = closing_brace(tex, position)
                 if end < 0:
                     return tex
                 position = end + 1
@@ -316,14 +317,14 @@ def unwrap_equations(tex: str) -> str:
                     position += 1
             if position >= len(tex) or tex[position] != "{":
                 break
-            end = _closing(tex, position)
+            end = closing_brace(tex, position)
             if end < 0 or "=" not in tex[position:end]:
                 break
             tex = tex[:start] + tex[position + 1 : end] + tex[end + 1 :]
     return tex
 
 
-def _closing(tex: str, opening: int) -> int:
+def closing_brace(tex: str, opening: int) -> int:
     """The index of the brace that closes the one at *opening* (-1 when none)."""
     depth = 0
     for index in range(opening, len(tex)):
