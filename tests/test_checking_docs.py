@@ -37,6 +37,9 @@ def _thousands(n: float) -> str:
         (HOW, f"up to {derivation_numeric.MAX_DISCRETE} of\n     them"),
         (HOW, f"with that many (up to {derivation_numeric.MAX_DIGITS})"),
         (HOW, f"at least {derivation_numeric.DIGITS} significant digits"),
+        (HOW, f"in at most {derivation_numeric.CONFIRM_CONFIGS} of their"),
+        (HOW, f"with about {derivation.CONFIRM_POINTS} points"),
+        (HOW, f"sizes up to {max(derivation_numeric.SIZE_VALUES)} only"),
         (
             HOW,
             f"sizes 1, 2 and 3, then for sizes between {SIZES[0][0]} and {SIZES[-2][1]} and one "

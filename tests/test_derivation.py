@@ -579,10 +579,24 @@ def test_a_mistake_in_one_corner_of_many_binary_variables_is_found() -> None:
     assert all(step.counterexample[f"y{n}"] == "1" for n in range(1, 7))
 
 
-def test_sums_are_checked_at_several_sizes_and_every_index() -> None:
+def test_a_proved_sum_step_is_confirmed_numerically_at_small_sizes() -> None:
     result = decide(CORRECT["regularized-partial-with-sums"])
     step = result.steps[-1]
-    assert re.search(r"sizes m, n from 1 to (1[3-9]|2[0-4])\b", step.method), step.method
+    assert step.status == "proved"
+    assert re.search(r"sizes m, n from 1 to 3 \(6 of 24\b", step.method), step.method
+    assert step.points >= 20
+
+
+def test_a_sum_step_sympy_cannot_prove_is_hunted_at_larger_sizes() -> None:
+    text = block(
+        symbols="m: size\ni: index [1, m]\nx: indexed real",
+        chains=chain(
+            "s", ("", "Sum(Abs(x[i]), (i, 1, m))"), ("", "Sum(Max(x[i], -x[i]), (i, 1, m))")
+        ),
+    )
+    step = decide(text).steps[-1]
+    assert step.status == "numeric", step.method
+    assert re.search(r"sizes m from 1 to (1[3-9]|2[0-4])\b", step.method), step.method
     assert step.points >= 50
 
 
@@ -871,3 +885,24 @@ def test_a_constant_offset_too_small_to_sample_is_refuted_symbolically() -> None
     )
     step = only_failure(decide(text))
     assert "differ by the constant 1.00000e-40" in step.method
+
+
+def test_a_sum_written_as_read_is_not_taken_for_an_extra_division() -> None:
+    # read unevaluated, the sum has its own dummies and 1*(...) factors: the same parts
+    text = block(
+        symbols="m: size\ni: index [1, m]\nx: indexed real",
+        define="s(t): 1/(1 + exp(-t))",
+        chains=chain("c", ("", "Sum(s(x[i]), (i, 1, m))/m"), ("", "Sum(s(x[i]) - 0, (i, 1, m))/m")),
+    )
+    steps = parse_derivation(text, file="page.md", line=1).chains[0].steps
+    assert [step.written is None for step in steps] == [True, True]
+
+
+def test_a_written_division_the_value_cancels_is_still_seen_inside_a_sum() -> None:
+    text = block(
+        symbols="m: size\ni: index [1, m]\nx: indexed real\na: real",
+        chains=chain("c", ("", "Sum(x[i], (i, 1, m))"), ("", "Sum(x[i]*a/a, (i, 1, m))", True)),
+    )
+    result = decide(text)
+    assert result.steps[1].status == "refuted", result.steps[1].method
+    assert result.steps[1].counterexample["a"] == "0"

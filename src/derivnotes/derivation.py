@@ -125,6 +125,7 @@ __all__ = [
 
 PROOF_SECONDS = 0.4  # budget of the symbolic proof attempt per step
 POINTS = 64  # points per step comparison (spread over size configurations)
+CONFIRM_POINTS = 24  # points of the numeric second opinion on a step with sums sympy proved
 DISPLAY_POINTS = 24  # points per display cross-check
 
 TOP_KEYS = ("id", "symbols", "define", "chains")
@@ -650,7 +651,14 @@ class _Parser:
         if written.has(sp.Sum, sp.Product):
             with evaluate(False):  # renaming must not cancel what was written
                 written = _fresh_bound(written)
-        return written if singular_parts(written) - singular_parts(value) else None
+        # parts compared with bound variables named alike and evaluated: 1*(1*a) and a are one
+        with evaluate(False):
+            forms = canonical_bound(written), canonical_bound(value)
+        mine, theirs = (
+            {canonical_bound(g, rebuild=True) for g in singular_parts(form)} for form in forms
+        )
+        extra = mine - theirs
+        return written if extra else None
 
     # -- expressions ---------------------------------------------------------------------
     def expression(
@@ -1149,12 +1157,13 @@ def _check_part(
         return "unparsed", f"{where}: the TeX reader failed ({type(exc).__name__}: {exc})"
     if not isinstance(parsed, sp.Expr):
         return "unparsed", f"{where} is not an expression"
-    if parsed.has(sp.Sum, sp.Product):
-        parsed = _fresh_bound(parsed)
+    sums = parsed.has(sp.Sum, sp.Product)
     if parsed == target.value or (
-        parsed.has(sp.Sum, sp.Product) and canonical_bound(parsed) == canonical_bound(target.value)
+        sums and canonical_bound(parsed) == canonical_bound(target.value)
     ):
         return "matched", None  # the same expression, up to the names of summation variables
+    if sums:
+        parsed = _fresh_bound(parsed)
     outcome = comparer.compare(target.value, parsed, budget=DISPLAY_POINTS, salt=salt)
     if outcome.status == "agree":
         return "matched", None
@@ -1198,8 +1207,20 @@ def _decide(
     salt: str,
     ranges: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]],
 ) -> tuple[str, str, Outcome | None, str | None]:
-    """(status, method, numeric outcome, error message)."""
-    outcome = comparer.compare(previous.value, step.value, budget=POINTS, salt=salt)
+    """(status, method, numeric outcome, error message).
+
+    Steps without sums are compared numerically first, then proved. A step with sums is proved
+    first when it can be, and then only confirmed numerically at small sizes (writing sums out
+    at many sizes is what costs); a step sympy cannot prove gets the whole hunt."""
+    sums = previous.value.has(sp.Sum, sp.Product) or step.value.has(sp.Sum, sp.Product)
+    proof = prove_equal(previous.value, step.value, PROOF_SECONDS, ranges) if sums else None
+    outcome = comparer.compare(
+        previous.value,
+        step.value,
+        budget=CONFIRM_POINTS if proof else POINTS,
+        salt=salt,
+        confirm=proof is not None,
+    )
     if outcome.status == "refuted":
         point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
         where = f"refuted at {point}" if point else "refuted: the two sides are different numbers"
@@ -1215,8 +1236,7 @@ def _decide(
                 holes,
                 None,
             )
-    proof = None
-    if not (previous.value.has(sp.Sum) or step.value.has(sp.Sum)) or outcome.status == "agree":
+    if not sums:
         proof = prove_equal(previous.value, step.value, PROOF_SECONDS, ranges)
     if proof is not None:
         method = f"proved symbolically (sympy: {proof})"

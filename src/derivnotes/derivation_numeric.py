@@ -26,6 +26,7 @@ cancellation in one of the formulas cannot fake it) before it counts as a refuta
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -63,6 +64,7 @@ MAX_INDEX_VALUES = 6  # values of one free index per configuration (ends and ran
 MAX_TERMS = 20000  # terms written out when sums are expanded
 COMPARE_SECONDS = 6.0  # CPU time one comparison may take (then it stops with what it has)
 MIN_POINTS = 8  # points a comparison needs to say anything
+CONFIRM_CONFIGS = 6  # size/index configurations of the numeric second opinion on a proved step
 LARGE_TERMS = 300  # ... at the larger sizes (a configuration needing more is left out)
 MAX_DISCRETE = 512  # finite-set combinations sampled exhaustively up to this many
 
@@ -289,21 +291,21 @@ def _lambdify(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object]:
 
     if expr.has(sp.Derivative):
         expr = _replace_outer(expr, replace)
-    args = [sp.Symbol(f"_a{n}") for n in range(len(symbols))]
-    with evaluate(False):
-        body = expr.xreplace(dict(zip(symbols, args, strict=True)))
-    printer = _GuardedPrinter(
-        {
-            "fully_qualified_modules": False,
-            "inline": True,
-            "allow_unknown_functions": True,
-            "order": "none",
-        }
-    )
-    namespace = {**functions, **_GUARDED}
-    return sp.lambdify(
-        args, body, modules=[namespace, "mpmath"], dummify=False, printer=printer, docstring_limit=0
-    )
+    names = {symbol: f"_a{n}" for n, symbol in enumerate(symbols)}
+    text = _GuardedPrinter(names).doprint(expr)
+    source = f"def _compiled({', '.join(names.values())}):\n    return ({text})\n"
+    namespace = {**_namespace(), **functions}
+    # what lambdify would do: the source is our printer's output, with every symbol renamed to
+    # _aN and every function a sympy class or a declared (identifier-checked) name
+    exec(compile(source, "<derivnotes step>", "exec"), namespace)
+    return namespace["_compiled"]  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _namespace() -> dict[str, object]:
+    """The names compiled steps see: mpmath's, as ``lambdify`` gives them, and the guards."""
+    probe = sp.lambdify([], sp.Integer(0), modules=[dict(_GUARDED), "mpmath"])
+    return {**probe.__globals__, **_GUARDED, "_one": mpmath.mpf(1)}
 
 
 _LARGEST_EXPONENT = [0.0]  # the largest |x| of exp(x) met during the current evaluation
@@ -389,14 +391,43 @@ _GUARDED: dict[str, Callable[..., object]] = {
 
 
 class _GuardedPrinter(MpmathPrinter):
-    """mpmath code in which powers go through :func:`_guarded_pow`."""
+    """mpmath code in which powers go through :func:`_guarded_pow` and symbols print as the
+    argument names given (no substitution over the expression needed). Sums and products are
+    printed fully parenthesized, without sympy's ordering and precedence work: the code is read
+    by Python only."""
+
+    def __init__(self, names: dict[sp.Basic, str]) -> None:
+        super().__init__(
+            {
+                "fully_qualified_modules": False,
+                "inline": True,
+                "allow_unknown_functions": True,
+                "order": "none",
+            }
+        )
+        self._names = names
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        name = self._names.get(expr)
+        return name if name is not None else super()._print_Symbol(expr)
+
+    def _print_Add(self, expr: sp.Add, order: object = None) -> str:
+        return "(" + " + ".join(self._print(arg) for arg in expr.args) + ")"
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        return "(" + "*".join(self._print(arg) for arg in expr.args) + ")"
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        return f"({expr.p})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp == sp.S.Half:
             return f"sqrt({self._print(expr.base)})"
-        if expr.exp == -1:
-            return f"1/({self._print(expr.base)})"
-        return f"_pow({self._print(expr.base)}, {self._print(expr.exp)})"
+        if expr.exp == -1:  # _one is mpmath's 1: 1/3 stays exact to the working precision
+            return f"_one/({self._print(expr.base)})"
+        # an integer base as mpmath's: Python's 3**-2 would be a double
+        base = f"mpf({expr.base.p})" if expr.base.is_Integer else self._print(expr.base)
+        return f"_pow({base}, {self._print(expr.exp)})"
 
 
 def _replace_outer(expr: sp.Basic, replace: Callable[[sp.Derivative], sp.Expr]) -> sp.Basic:
@@ -803,9 +834,11 @@ class NumericComparer:
         salt: str,
         thresholds: Sequence[Threshold] = (),
         exhaustive: bool = True,
+        twice: bool = True,
     ) -> list[Point]:
-        """Reproducible points: finite sets exhaustively (when small), the rest at random, and
-        one point in :data:`THRESHOLD_EVERY` placed at or beside one of the *thresholds*."""
+        """Reproducible points: finite sets exhaustively (when small; each combination *twice*
+        when there are few), the rest at random, and one point in :data:`THRESHOLD_EVERY` placed
+        at or beside one of the *thresholds*."""
         names = ",".join(self._label(v) for v in variables)
         rng = random.Random(self.seed ^ zlib.crc32(f"{names}|{salt}".encode()))
         discrete = [v for v in variables if self._domain(v).discrete]  # type: ignore[union-attr]
@@ -830,7 +863,7 @@ class NumericComparer:
         elif not continuous:
             count = len(combos)
         elif len(combos) > 1:
-            count = max(count, len(combos) * (2 if len(combos) <= 32 else 1))
+            count = max(count, len(combos) * (2 if twice and len(combos) <= 32 else 1))
         points = []
         for n in range(count):
             combo = combos[n % len(combos)]
@@ -873,7 +906,9 @@ class NumericComparer:
             point[variable] = repr(value)
 
     # -- comparing -----------------------------------------------------------------------
-    def compare(self, a: sp.Basic, b: sp.Basic, budget: int = 64, salt: str = "") -> Outcome:
+    def compare(
+        self, a: sp.Basic, b: sp.Basic, budget: int = 64, salt: str = "", confirm: bool = False
+    ) -> Outcome:
         """Look for a point of the domains where *a* and *b* differ.
 
         *a* is the reference (the step before, or a step's expr); *b* is refuted where it
@@ -885,6 +920,9 @@ class NumericComparer:
             The expressions (as parsed: may contain sums over sizes and derivatives).
         budget:
             About how many points to compare in all (spread over the size configurations).
+        confirm:
+            A second opinion on a step sympy has proved: sizes up to 3 only, at most
+            :data:`CONFIRM_CONFIGS` of their configurations, fewer points per configuration.
         """
         try:
             configs, sizes = self.configurations([a, b])
@@ -892,6 +930,13 @@ class NumericComparer:
             return Outcome("error", message=str(exc))
         small = [c for c in configs if max((int(v) for v in c.values()), default=0) <= 3]
         per_config = max(8, math.ceil(budget / max(1, len(small))))
+        if confirm:
+            if len(small) > CONFIRM_CONFIGS:  # the smallest, the largest and a few between
+                rng = random.Random(self.seed ^ zlib.crc32(f"confirm|{salt}".encode()))
+                between = rng.sample(small[1:-1], CONFIRM_CONFIGS - 2)
+                small = [small[0], *(c for c in small[1:-1] if c in between), small[-1]]
+            configs = small
+            per_config = max(MIN_POINTS // 2, math.ceil(budget / max(1, len(small))))
         compared = skipped = 0
         deadline = time.thread_time() + COMPARE_SECONDS
         for config in configs:
@@ -908,7 +953,10 @@ class NumericComparer:
             variables = sorted(set(fa.variables) | set(fb.variables), key=self._sort_key)
             thresholds = self._thresholds_of(fa, fb)
             count = 4 if large else per_config
-            for point in self.points(variables, count, salt, thresholds, exhaustive=not large):
+            points = self.points(
+                variables, count, salt, thresholds, exhaustive=not large, twice=not confirm
+            )
+            for point in points:
                 if time.thread_time() > deadline and compared >= MIN_POINTS:
                     break
                 verdict = self._judge(fa, fb, point)
@@ -1172,26 +1220,34 @@ def _thresholds(*compiled: _Compiled) -> list[Threshold]:
                 continue
             if not g.free_symbols or len(g.free_symbols) > 4 or g.count_ops() > 30:
                 continue
-            # prefer a symbol whose root needs no division (y = w*x is exact in decimals)
-            symbols = sorted(
-                g.free_symbols & set(fc.symbols),
-                key=lambda s: (not sp.diff(g, s).is_number, str(s)),
-            )
-            for symbol in symbols:
-                root = _root(g, symbol)
-                if root is None:
-                    continue
-                inputs = sorted(root.free_symbols & set(fc.symbols), key=str)
-                try:
-                    function = sp.lambdify(inputs, root, modules="mpmath")
-                except Exception:
-                    continue
+            solved = _solved(g)
+            if solved is not None and all(s in to_variable for s in (solved[0], *solved[2])):
+                symbol, function, inputs = solved
                 seen[g] = len(found)
                 found.append(
                     (to_variable[symbol], function, [to_variable[i] for i in inputs], singular)
                 )
-                break
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _solved(g: sp.Expr) -> tuple[sp.Symbol, Callable[..., float], list[sp.Symbol]] | None:
+    """(symbol, root, inputs): the value of one of *g*'s symbols that makes it zero, as a
+    function of the other *inputs* (cached: a chain meets the same thresholds at every size)."""
+    # prefer a symbol whose root needs no division (y = w*x is exact in decimals)
+    symbols = {s for s in g.free_symbols if isinstance(s, sp.Symbol)}
+    candidates = sorted(symbols, key=lambda s: (not sp.diff(g, s).is_number, str(s)))
+    for symbol in candidates:
+        root = _root(g, symbol)
+        if root is None:
+            continue
+        inputs = sorted(root.free_symbols & symbols, key=str)
+        try:
+            function = sp.lambdify(inputs, root, modules="mpmath")
+        except Exception:
+            continue
+        return symbol, function, inputs
+    return None
 
 
 def _size_thresholds(exprs: Iterable[sp.Basic]) -> list[int]:

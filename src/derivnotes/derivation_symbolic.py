@@ -14,10 +14,12 @@ nothing.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.core.parameters import global_parameters
 
 __all__ = ["canonical_bound", "constant_difference", "prove_equal"]
 
@@ -156,12 +158,28 @@ def _zero_by_strategies(diff: sp.Expr, deadline: float) -> str | None:
 
 
 # -- sums over symbolic sizes ------------------------------------------------------------------
-def canonical_bound(expr: sp.Basic) -> sp.Basic:
-    """*expr* with its summation variables named by their nesting depth (see below)."""
-    return _canonical_bound(expr)
+def canonical_bound(expr: sp.Basic, rebuild: bool = False) -> sp.Basic:
+    """*expr* with its summation variables named by their nesting depth (see below); with
+    *rebuild*, every node is also rebuilt with evaluation on, so that a form read unevaluated
+    (``1*(1*x)``) compares equal to its evaluated form. Cached: a chain's start is compared with
+    every display of the chain."""
+    try:
+        return _canonical_cached(expr, rebuild, bool(global_parameters.evaluate))
+    except TypeError:  # not hashable: not cached
+        return _canonical_cached.__wrapped__(expr, rebuild, bool(global_parameters.evaluate))
 
 
-def _canonical_bound(expr: sp.Basic, depth: int = 0) -> sp.Basic:
+@functools.lru_cache(maxsize=1024)
+def _canonical_cached(expr: sp.Basic, rebuild: bool, evaluating: bool) -> sp.Basic:
+    try:
+        return _canonical_bound(expr, 0, rebuild)
+    except Exception:  # a class that cannot be rebuilt from its args: compare it as it is
+        if not rebuild:
+            raise
+        return _canonical_bound(expr)
+
+
+def _canonical_bound(expr: sp.Basic, depth: int = 0, rebuild: bool = False) -> sp.Basic:
     """Name every summation variable after its nesting depth, so equal sums compare equal.
 
     Examples
@@ -187,11 +205,12 @@ def _canonical_bound(expr: sp.Basic, depth: int = 0) -> sp.Basic:
             ]
             limits[number] = (new, *limits[number][1:])
         limits = [
-            (v, _canonical_bound(lo, depth), _canonical_bound(hi, depth)) for v, lo, hi in limits
+            (v, _canonical_bound(lo, depth, rebuild), _canonical_bound(hi, depth, rebuild))
+            for v, lo, hi in limits
         ]
-        return type(expr)(_canonical_bound(body, depth + 1), *limits)
-    args = [_canonical_bound(arg, depth) for arg in expr.args]
-    if any(x is not y for x, y in zip(args, expr.args, strict=True)):
+        return type(expr)(_canonical_bound(body, depth + 1, rebuild), *limits)
+    args = [_canonical_bound(arg, depth, rebuild) for arg in expr.args]
+    if rebuild or any(x is not y for x, y in zip(args, expr.args, strict=True)):
         return expr.func(*args)
     return expr
 
