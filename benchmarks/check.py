@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from derivnotes.blocks import iter_fences
-from derivnotes.derivation import check_derivation, parse_derivation
+from derivnotes.checker.derivation import check_derivation, parse_derivation
+from derivnotes.checker.fences import iter_fences
 
 
 def step_times(folder: Path) -> list[float]:

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from derivnotes.blocks import iter_fences
-from derivnotes.derivation import check_derivation, parse_derivation
+from derivnotes.checker.derivation import check_derivation, parse_derivation
+from derivnotes.checker.fences import iter_fences
 
 ROOT = Path(__file__).resolve().parent.parent
 

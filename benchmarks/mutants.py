@@ -73,15 +73,15 @@ from typing import Any
 import sympy as sp
 import yaml
 
-from derivnotes.blocks import iter_fences
-from derivnotes.derivation import (
+from derivnotes.checker.derivation import (
     Chain,
     Derivation,
     DerivationError,
     check_derivation,
     parse_derivation,
 )
-from derivnotes.latex import closing_brace, split_parts, tex_to_sympy, unwrap_equations
+from derivnotes.checker.fences import iter_fences
+from derivnotes.checker.tex import closing_brace, split_parts, tex_to_sympy, unwrap_equations
 
 CAP = 2  # mutants per step, operator and field
 HEAVY_SECONDS = 2.0  # a block whose original decision takes longer gets 1 mutant per operator

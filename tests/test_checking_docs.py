@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from derivnotes import derivation, derivation_numeric
+from derivnotes.checker import derivation
+from derivnotes.checker import numeric as derivation_numeric
 
 SIZES = derivation_numeric.LARGER_SIZES
 

@@ -150,7 +150,7 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
 
 
 def test_only_the_edited_block_of_a_page_is_decided_again(tmp_path, capsys) -> None:
-    from derivnotes.cache import ResultCache
+    from derivnotes.checker.cache import ResultCache
 
     other = GOOD.replace("id: one-minus-sigma", "id: second-block")
     page = write(tmp_path, GOOD + "\n" + other)
@@ -159,7 +159,7 @@ def test_only_the_edited_block_of_a_page_is_decided_again(tmp_path, capsys) -> N
     edited = GOOD + "\n" + other.replace("symmetry of the sigmoid", "the sigmoid is symmetric")
     page.write_text(edited, encoding="utf-8")
     cache = ResultCache(cache_dir)
-    from derivnotes.blocks import iter_fences
+    from derivnotes.checker.fences import iter_fences
 
     for fence in iter_fences(edited.splitlines()):
         cache.check(fence.body, file="page.md", line=fence.body_line)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from derivnotes.blocks import iter_fences
-from derivnotes.cache import ResultCache
-from derivnotes.cli import build_parser, check_lines
+from derivnotes.checker.cache import ResultCache
+from derivnotes.checker.fences import iter_fences
+from derivnotes.checker.page import check_page
+from derivnotes.cli import build_parser
 
 TEXT = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -16,7 +17,7 @@ def test_the_example_block_checks_with_every_display_cross_checked() -> None:
     example = TEXT.split("````markdown\n", 1)[1].split("\n````", 1)[0]
     lines = example.splitlines()
     assert [f.language for f in iter_fences(lines)] == ["derivation"]
-    report = check_lines(lines, name="CONTRIBUTING.md", cache=ResultCache(None))
+    report = check_page(lines, name="CONTRIBUTING.md", cache=ResultCache(None))
     assert report.status == 0, report.lines
     assert report.lines == [("out", "ok   CONTRIBUTING.md:1: softmax-gradient: 1 proved")]
 

@@ -80,7 +80,7 @@ def test_a_cell_printing_twice_renders_one_output_however_the_kernel_batches_it(
     # they are merged, the page's HTML depends on timing and builds are not byte-identical.
     from mkdocs_jupyter import convert
 
-    from derivnotes.plugin import coalesce_notebook_streams
+    from derivnotes.site.plugin import coalesce_notebook_streams
 
     assert coalesce_notebook_streams()
     notebook = nbformat.v4.new_notebook()

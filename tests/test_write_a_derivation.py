@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from conftest import DOCS, ROOT
-from derivnotes.blocks import iter_fences
+from derivnotes.checker.fences import iter_fences
 
 PAGE = DOCS / "write-a-derivation.md"
 FENCES = list(iter_fences(PAGE.read_text(encoding="utf-8").splitlines()))
@@ -86,7 +86,7 @@ def test_the_examples_parse_as_the_yaml_they_show() -> None:
 
 
 def test_the_tex_functions_it_lists_are_the_ones_the_reader_applies() -> None:
-    from derivnotes.latex import FUNCTIONS
+    from derivnotes.checker.tex import FUNCTIONS
 
     text = PAGE.read_text(encoding="utf-8")
     listed = text.split("TeX's own functions are applied too:", 1)[1].split("\n- ", 1)[0]

@@ -7,10 +7,11 @@ the build succeeds, every ``derivation`` fence is rendered as its ``dn-derivatio
 status mark per step, figures and tables are drawn, a refuted step stops the build and names
 ``file:line``, a broken link stops the strict build, and the math appears in a real browser.
 
-Zensical runs the Markdown extensions of ``mkdocs.yml`` (``derivnotes.markdown`` among them) but
-no MkDocs plugin: it silently skips ``derivnotes`` and ``mkdocs-jupyter``. What those plugins do
-therefore cannot work there yet, and each gap is a strict xfail below, named in ``GAPS``: the
-day one closes, its test passes, the strict xfail fails the suite, and the test moves over.
+Zensical runs the Markdown extensions of ``mkdocs.yml`` (``derivnotes.site.extension`` among
+them) but no MkDocs plugin: it silently skips ``derivnotes`` and ``mkdocs-jupyter``. What those
+plugins do therefore cannot work there yet, and each gap is a strict xfail below, named in
+``GAPS``: the day one closes, its test passes, the strict xfail fails the suite, and the test
+moves over.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import DOCS, ROOT
-from derivnotes.blocks import iter_fences
+from derivnotes.checker.fences import iter_fences
 
 #: What cannot work under Zensical yet: one strict xfail each (see the tests named gap_*).
 GAPS = {

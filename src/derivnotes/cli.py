@@ -12,17 +12,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from derivnotes.blocks import FenceError, iter_fences
-from derivnotes.cache import ResultCache
-from derivnotes.markdown import DEFAULT_CACHE_DIR, failure_message
-from derivnotes.render import chain_tex
-from derivnotes.results import DerivationError, DerivationResult
-from derivnotes.typeset import (
+from derivnotes.checker.cache import ResultCache
+from derivnotes.checker.page import EXIT_MALFORMED, EXIT_OK, EXIT_REFUTED, FileReport, check_page
+from derivnotes.checker.results import DerivationResult
+from derivnotes.site.extension import DEFAULT_CACHE_DIR
+from derivnotes.site.render import chain_tex
+from derivnotes.site.typeset import (
     MathJaxUnavailable,
     TypesetError,
     Typesetter,
@@ -30,7 +28,7 @@ from derivnotes.typeset import (
     split_delimiters,
 )
 
-EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
+__all__ = ["EXIT_MALFORMED", "EXIT_OK", "EXIT_REFUTED", "FileReport", "main"]
 
 
 def markdown_files(paths: Sequence[str]) -> Iterator[Path]:
@@ -50,139 +48,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def summary_of(result: DerivationResult) -> str:
-    counts = Counter(
-        "intended mistake refuted" if step.wrong and step.status == "refuted" else step.status
-        for step in result.steps
-        if step.status != "start"
-    )
-    words = {
-        "proved": "proved",
-        "numeric": "checked numerically",
-        "refuted": "REFUTED",
-        "error": "undecided",
-    }
-    parts = [f"{n} {words.get(k, k)}" for k, n in sorted(counts.items())]
-    unparsed = sum(step.display == "unparsed" for step in result.steps)
-    if unparsed:
-        parts.append(f"{unparsed} display(s) UNREADABLE")
-    unchecked = sum(step.display == "unchecked" for step in result.steps)
-    if unchecked:
-        parts.append(f"{unchecked} display(s) not checked (display: unchecked)")
-    mismatched = sum(step.display == "mismatch" for step in result.steps)
-    if mismatched:
-        parts.append(f"{mismatched} display(s) DISAGREE with expr")
-    unrefuted = sum(step.wrong and step.status != "refuted" for step in result.steps)
-    if unrefuted:
-        parts.append(f"{unrefuted} marked wrong but NOT refuted")
-    return ", ".join(parts) or "no steps to decide"
-
-
-@dataclass
-class FileReport:
-    """What ``derivnotes check`` reports for one Markdown file.
-
-    ``lines`` are ``(stream, text)`` pairs in the order they are printed, ``stream`` being
-    ``"out"`` (the ok/FAIL line of each block) or ``"err"`` (what is wrong, with file:line).
-    """
-
-    status: int = EXIT_OK
-    lines: list[tuple[str, str]] = field(default_factory=list)
-    blocks: int = 0
-    steps: int = 0
-
-
-def check_lines(
-    lines: list[str],
-    *,
-    name: str,
-    cache: ResultCache,
-    verbose_steps: bool = False,
-    typesetter: Typesetter | None = None,
-) -> FileReport:
-    """Decide every derivation block of a file's *lines*; *name* is the file in messages.
-
-    Examples
-    --------
-    >>> page = ["```derivation", "id: x2", "symbols:", "  x: real", "chains:", "  - name: c",
-    ...         "    steps:", "      - expr: x + x", "      - expr: 2*x", "```"]
-    >>> report = check_lines(page, name="docs/example.md", cache=ResultCache(None))
-    >>> report.status, report.lines
-    (0, [('out', 'ok   docs/example.md:1: x2: 1 proved')])
-    """
-    report = FileReport()
-    try:
-        fences = list(iter_fences(lines, file=name))
-    except FenceError as exc:
-        report.lines.append(("err", str(exc)))
-        report.status = EXIT_MALFORMED
-        return report
-    for fence in fences:
-        if fence.language != "derivation":
-            continue
-        try:
-            _, result = cache.check(fence.body, file=name, line=fence.body_line)
-        except DerivationError as exc:
-            report.lines.append(("err", str(exc)))
-            report.status = EXIT_MALFORMED
-            continue
-        report.blocks += 1
-        report.steps += len(result.steps)
-        problems = []
-        if typesetter is not None:
-            block = lines[fence.start : fence.end + 1]
-            problems = untypesettable_displays(result, name, block, fence.start, typesetter)
-        mark = "ok  " if result.ok and not problems else "FAIL"
-        report.lines.append(
-            ("out", f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}")
-        )
-        if verbose_steps:
-            for step in result.steps:
-                flag = "ok" if step.ok else "FAIL"
-                status = step.status
-                if step.display in ("mismatch", "unparsed"):  # never FAIL beside a bare "proved"
-                    shown = "DISAGREES" if step.display == "mismatch" else "UNREADABLE"
-                    status += f"; display {shown}"
-                text = f"       {flag:4} {step.chain} #{step.number} ({status}) {step.method}"
-                report.lines.append(("out", text))
-        report.lines.extend(("err", note) for note in unread_display_notes(result, name))
-        for problem in problems:
-            report.lines.append(("err", problem))
-            report.status = EXIT_MALFORMED
-        if not result.ok:
-            report.lines.append(("err", failure_message(result)))
-            worst = EXIT_MALFORMED if result.malformed else EXIT_REFUTED
-            report.status = max(report.status, worst)
-    return report
-
-
-def unread_display_notes(result: DerivationResult, name: str) -> list[str]:
-    r"""A ``file:line:`` note for each step whose author marked it ``display: unchecked``.
-
-    Not an error (the exit status stays 0), but the page marks such a display "display not
-    checked": the list says where every one is, so that none goes unnoticed.
-
-    Examples
-    --------
-    >>> page = ["```derivation", "id: t", "symbols:", "  z: real", "chains:", "  - name: c",
-    ...         "    steps:", "      - tex: \\tanh z \\text{, as plotted}", "        expr: tanh(z)",
-    ...         "        display: unchecked", "```"]
-    >>> report = check_lines(page, name="docs/example.md", cache=ResultCache(None))
-    >>> report.status
-    0
-    >>> print(report.lines[1][1])
-    docs/example.md:8: note: derivation 't', chain 'c', step 1: display not checked (the step
-    says display: unchecked); its expr was checked, the page marks the display.
-    """
-    return [
-        f"{name}:{step.line}: note: derivation '{result.id}', chain '{step.chain}', "
-        f"step {step.number}: display not checked (the step says display: unchecked); its expr "
-        "was checked, the page marks the display."
-        for step in result.steps
-        if step.display == "unchecked"
-    ]
 
 
 def untypesettable_displays(
@@ -219,6 +84,18 @@ def untypesettable_displays(
     return problems
 
 
+def typeset_problems(
+    typesetter: Typesetter, name: str
+) -> Callable[[DerivationResult, list[str], int], list[str]]:
+    """The ``more_problems`` of :func:`check_page` that typesets each chain's display with the
+    site's MathJax (:func:`untypesettable_displays`)."""
+
+    def problems(result: DerivationResult, block: list[str], first: int) -> list[str]:
+        return untypesettable_displays(result, name, block, first, typesetter)
+
+    return problems
+
+
 def run_blocks(
     paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bool, out, err
 ) -> int:
@@ -252,13 +129,14 @@ def run_blocks(
             status = EXIT_MALFORMED
             continue
         try:
-            report = check_lines(
-                lines, name=name, cache=cache, verbose_steps=verbose_steps, typesetter=typesetter
+            more = typeset_problems(typesetter, name) if typesetter is not None else None
+            report = check_page(
+                lines, name=name, cache=cache, verbose_steps=verbose_steps, more_problems=more
             )
         except MathJaxUnavailable as exc:  # Node or MathJax itself failed: check without it
             print(f"derivnotes: displays not typeset ({exc})", file=err)
             typesetter = None
-            report = check_lines(lines, name=name, cache=cache, verbose_steps=verbose_steps)
+            report = check_page(lines, name=name, cache=cache, verbose_steps=verbose_steps)
         for stream, text in report.lines:
             print(text, file=out if stream == "out" else err)
         blocks += report.blocks

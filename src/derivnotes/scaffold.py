@@ -294,7 +294,7 @@ def preview_url(config_text: str, slug: str, address: str = "127.0.0.1:8000") ->
 # -- the command ---------------------------------------------------------------------------------
 def _block_ids(docs: Path) -> set[str]:
     """The ids of the derivation blocks already on the site."""
-    from derivnotes.blocks import FenceError, iter_fences
+    from derivnotes.checker.fences import FenceError, iter_fences
 
     ids = set()
     for path in docs.rglob("*.md"):

@@ -1,0 +1,98 @@
+"""Checking one page: every derivation block of a Markdown file's lines, decided (through the
+decision cache) and reported as ``derivnotes check`` prints it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from derivnotes.checker.cache import ResultCache
+from derivnotes.checker.fences import FenceError, iter_fences
+from derivnotes.checker.messages import failure_message, summary_of, unread_display_notes
+from derivnotes.checker.results import DerivationError, DerivationResult
+
+__all__ = ["EXIT_MALFORMED", "EXIT_OK", "EXIT_REFUTED", "FileReport", "check_page"]
+
+EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
+
+
+@dataclass
+class FileReport:
+    """What ``derivnotes check`` reports for one Markdown file.
+
+    ``lines`` are ``(stream, text)`` pairs in the order they are printed, ``stream`` being
+    ``"out"`` (the ok/FAIL line of each block) or ``"err"`` (what is wrong, with file:line).
+    """
+
+    status: int = EXIT_OK
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    blocks: int = 0
+    steps: int = 0
+
+
+def check_page(
+    lines: list[str],
+    *,
+    name: str,
+    cache: ResultCache,
+    verbose_steps: bool = False,
+    more_problems: Callable[[DerivationResult, list[str], int], list[str]] | None = None,
+) -> FileReport:
+    """Decide every derivation block of a file's *lines*; *name* is the file in messages.
+
+    The one function that checks a page: ``derivnotes check`` reports with it, and the
+    ``checker-output`` exhibit shows what it prints. *more_problems* (result, the fence's lines,
+    the index of its first line) may add ``file:line`` errors of its own, such as a display the
+    site's MathJax cannot typeset.
+
+    Examples
+    --------
+    >>> page = ["```derivation", "id: x2", "symbols:", "  x: real", "chains:", "  - name: c",
+    ...         "    steps:", "      - expr: x + x", "      - expr: 2*x", "```"]
+    >>> report = check_page(page, name="docs/example.md", cache=ResultCache(None))
+    >>> report.status, report.lines
+    (0, [('out', 'ok   docs/example.md:1: x2: 1 proved')])
+    """
+    report = FileReport()
+    try:
+        fences = list(iter_fences(lines, file=name))
+    except FenceError as exc:
+        report.lines.append(("err", str(exc)))
+        report.status = EXIT_MALFORMED
+        return report
+    for fence in fences:
+        if fence.language != "derivation":
+            continue
+        try:
+            _, result = cache.check(fence.body, file=name, line=fence.body_line)
+        except DerivationError as exc:
+            report.lines.append(("err", str(exc)))
+            report.status = EXIT_MALFORMED
+            continue
+        report.blocks += 1
+        report.steps += len(result.steps)
+        problems = []
+        if more_problems is not None:
+            problems = more_problems(result, lines[fence.start : fence.end + 1], fence.start)
+        mark = "ok  " if result.ok and not problems else "FAIL"
+        report.lines.append(
+            ("out", f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}")
+        )
+        if verbose_steps:
+            for step in result.steps:
+                flag = "ok" if step.ok else "FAIL"
+                status = step.status
+                if step.display in ("mismatch", "unparsed"):  # never FAIL beside a bare "proved"
+                    shown = "DISAGREES" if step.display == "mismatch" else "UNREADABLE"
+                    status += f"; display {shown}"
+                text = f"       {flag:4} {step.chain} #{step.number} ({status}) {step.method}"
+                report.lines.append(("out", text))
+        report.lines.extend(("err", note) for note in unread_display_notes(result, name))
+        for problem in problems:
+            report.lines.append(("err", problem))
+            report.status = EXIT_MALFORMED
+        if not result.ok:
+            report.lines.append(("err", failure_message(result)))
+            worst = EXIT_MALFORMED if result.malformed else EXIT_REFUTED
+            report.status = max(report.status, worst)
+    return report
