@@ -22,7 +22,7 @@ import pytest
 
 from derivnotes import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAFETY_NET = 120  # seconds per check: a safety net, not a performance target
 MEMORY_CEILING = 6 * 1024**3  # bytes of address space for the check (node's MathJax included)
 MAX_OUTPUT = 200_000  # characters: a message may quote an input, never flood the terminal

@@ -36,7 +36,7 @@ from derivnotes.exhibits.figures import (
     render_figure,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = sorted(FIGURES)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

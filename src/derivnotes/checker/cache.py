@@ -11,12 +11,12 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
 from derivnotes.checker.results import CHECKER_VERSION, DerivationResult
+from derivnotes.store import ContentStore, content_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def block_key(text: str) -> str:
     >>> block_key("id: a") == block_key("id: a"), block_key("id: a") == block_key("id: b")
     (True, False)
     """
-    return hashlib.sha256(f"{CHECKER_VERSION}\0{text}".encode()).hexdigest()
+    return content_key(CHECKER_VERSION, text)
 
 
 @functools.cache
@@ -54,28 +54,21 @@ class ResultCache:
         self.directory = Path(directory) if directory is not None else None
         self.hits = 0
         self.misses = 0
-
-    def _path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / key[:2] / f"{key}.json"
+        self._results = ContentStore(directory, "", ".json", fan_out=True)
+        self._exhibits = ContentStore(directory, "exhibits", ".html")
 
     def load(self, key: str) -> dict | None:
-        if self.directory is None:
+        text = self._results.read(key)
+        if text is None:
             return None
         try:
-            return json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text)
+        except ValueError:
             return None
+        return data if isinstance(data, dict) else None
 
     def store(self, key: str, data: dict) -> None:
-        if self.directory is None:
-            return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
+        self._results.write(key, json.dumps(data))
 
     def check(
         self, text: str, *, file: str, line: int
@@ -113,20 +106,12 @@ class ResultCache:
         """The HTML of a figure or table fence, from the cache when its inputs are unchanged."""
         if self.directory is None:
             return produce()
-        key = hashlib.sha256(f"{exhibit_fingerprint()}\0{kind}\0{body}".encode()).hexdigest()
-        path = self.directory / "exhibits" / f"{key}.html"
-        try:
-            cached = path.read_text(encoding="utf-8")
-        except OSError:
-            cached = None
+        key = content_key(exhibit_fingerprint(), kind, body)
+        cached = self._exhibits.read(key)
         if cached is not None:
             self.hits += 1
             return cached
         self.misses += 1
         rendered = produce()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(rendered)
-        os.replace(tmp, path)
+        self._exhibits.write(key, rendered)
         return rendered

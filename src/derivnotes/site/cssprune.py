@@ -11,9 +11,10 @@ rules whose selectors name no class, and selectors this module does not take apa
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
+
+from derivnotes.store import ContentStore, content_key
 
 _CLASS_ATTR = re.compile(r'\bclass\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', re.IGNORECASE)
 _CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -163,22 +164,17 @@ def prune_page_styles(html: str, min_size: int = 20_000, cache_dir: Path | None 
     '<style>.used{a:b}</style><p class="used">x</p>'
     """
     classes = classes_in_html(html)
+    store = ContentStore(cache_dir, "css-prune", ".css")
 
     def prune(match: re.Match[str]) -> str:
         css = match.group(2)
         if len(css) < min_size:
             return match.group(0)
-        cached = None
-        if cache_dir is not None:
-            text = f"{PRUNER_VERSION}\0{css}\0{' '.join(sorted(classes))}"
-            key = hashlib.sha256(text.encode()).hexdigest()
-            cached = Path(cache_dir) / "css-prune" / f"{key}.css"
-            if cached.is_file():
-                return match.group(1) + cached.read_text(encoding="utf-8") + match.group(3)
-        pruned = prune_css(css, classes)
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(pruned, encoding="utf-8")
+        key = content_key(PRUNER_VERSION, css, " ".join(sorted(classes)))
+        pruned = store.read(key)
+        if pruned is None:
+            pruned = prune_css(css, classes)
+            store.write(key, pruned)
         return match.group(1) + pruned + match.group(3)
 
     return _STYLE.sub(prune, html)

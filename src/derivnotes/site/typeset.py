@@ -14,15 +14,16 @@ changes no math starts no Node process at all.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import html as html_lib
 import json
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
+
+from derivnotes.store import ContentStore, content_key, write_atomically
 
 SCRIPT = Path(__file__).with_name("typeset.cjs")
 NODE_ROOT = Path(__file__).resolve().parents[3]  # the checkout, where `make setup` runs npm ci
@@ -109,7 +110,7 @@ def locate(tex: str, message: str, source: str) -> int | None:
 
 
 def _key(tex: str, display: bool) -> str:
-    return hashlib.sha256(f"{MATHJAX_VERSION}\0{int(display)}\0{tex}".encode()).hexdigest()
+    return content_key(MATHJAX_VERSION, str(int(display)), tex)
 
 
 def split_delimiters(text: str) -> tuple[str, bool] | None:
@@ -174,15 +175,12 @@ class Typesetter:
         path = self._cache_file()
         if path is None or not self._dirty:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         if prune:
             used = {key: self.rendered[key] for key in self.formulas if key in self.rendered}
         else:
             used = dict(self.rendered)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(used, handle, sort_keys=True)
-        os.replace(tmp, path)
+        with contextlib.suppress(OSError):  # a cache that cannot be written is only a miss
+            write_atomically(path, json.dumps(used, sort_keys=True))
 
     # -- the Node process ------------------------------------------------------------------------
     def _ask(self, request: dict) -> dict:
@@ -282,13 +280,10 @@ class Typesetter:
         if not self.formulas:
             return ""
         usage = self.usage()
-        key = hashlib.sha256(f"{MATHJAX_VERSION}\0{json.dumps(usage)}".encode()).hexdigest()
-        cached = self.cache_dir / "mathjax-css" / f"{key}.css" if self.cache_dir else None
-        if cached is not None and cached.is_file():
-            css = cached.read_text(encoding="utf-8")
-        else:
+        key = content_key(MATHJAX_VERSION, json.dumps(usage))
+        store = ContentStore(self.cache_dir, "mathjax-css", ".css")
+        css = store.read(key)
+        if css is None:
             css = self._ask({"css": True, "usage": usage})["css"]
-            if cached is not None:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(css, encoding="utf-8")
+            store.write(key, css)
         return swap_font_display(css)
