@@ -46,14 +46,17 @@ def mkdocs_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def build_site(
-    site_dir: Path, *extra: str, site_url: str | None = None
+    site_dir: Path, *extra: str, site_url: str | None = None, builder: str = "mkdocs"
 ) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` into *site_dir* and return the finished process."""
+    """Run `BUILDER build --strict` (MkDocs, or ProperDocs on the same mkdocs.yml) into
+    *site_dir* and return the finished process."""
     env = dict(os.environ)
     if site_url:
         env["DERIVNOTES_SITE_URL"] = site_url
+    config = ["--config-file", "mkdocs.yml"] if builder != "mkdocs" else []
+    command = [sys.executable, "-m", builder, "build", "--strict", *config]
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
+        [*command, "--site-dir", str(site_dir), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
