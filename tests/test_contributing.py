@@ -44,3 +44,15 @@ def test_it_follows_the_steps_of_a_contribution_in_order() -> None:
     positions = [TEXT.index(step, start) for step in steps]
     assert positions == sorted(positions)
     assert TEXT.index("make test", positions[-1]) < TEXT.index("git push")
+
+
+def test_the_printed_message_for_an_unreadable_display_is_what_check_prints() -> None:
+    example = TEXT.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    said = "      - tex: = \\sigma(z) - y\n"
+    assert said in example
+    words = re.search(r"\(`tex: (= .*?)`\)", TEXT).group(1)
+    lines = example.replace(said, f"      - tex: {words}\n").splitlines()
+    report = check_page(lines, name="docs/softmax-gradient.md", cache=ResultCache(None))
+    printed = "\n".join(text for _, text in report.lines)
+    assert report.status == 2
+    assert "exit with status 2 and print:\n\n```text\n" + printed + "\n```" in TEXT
