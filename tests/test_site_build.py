@@ -172,7 +172,7 @@ def test_math_mathjax_cannot_typeset_fails_the_build_naming_file_and_line(tmp_pa
 
 
 def test_materials_palette_switching_rule_is_dropped(built_site: Path, tmp_path: Path) -> None:
-    from derivnotes.site.plugin import drop_palette_switching_rule
+    from derivnotes.site.postbuild import drop_palette_switching_rule
 
     palettes = list((built_site / "assets" / "stylesheets").glob("palette.*.css"))
     assert palettes, "Material's palette stylesheet is not in the built site"

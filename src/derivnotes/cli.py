@@ -154,6 +154,25 @@ def run_blocks(
     return status
 
 
+def postbuild_command(site_dir: str, cache_dir: str | None, math_css_into: str | None) -> int:
+    """``derivnotes postbuild``: 0 when done, 2 (with the reason) when it cannot be."""
+    from derivnotes.site.postbuild import postbuild
+
+    folder = Path(site_dir)
+    if not (folder / "index.html").is_file():
+        print(
+            f"{site_dir}: not a built site (no index.html); build the site first", file=sys.stderr
+        )
+        return EXIT_MALFORMED
+    try:
+        changed = postbuild(folder, cache_dir=cache_dir or None, math_css_into=math_css_into)
+    except (TypesetError, FileNotFoundError) as exc:
+        print(f"derivnotes postbuild: {exc}", file=sys.stderr)
+        return EXIT_MALFORMED
+    print(f"derivnotes postbuild: {len(changed)} page(s) of {site_dir} updated")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="derivnotes", description="Check the derivations of a derivnotes site."
@@ -177,6 +196,23 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_CACHE_DIR,
             help=f"where decisions are cached (default: {DEFAULT_CACHE_DIR})",
         )
+    text = (
+        "after any generator's build: typeset the math of every page of SITE_DIR, trim "
+        "notebook pages, make the search index readable (what the MkDocs plugin does)"
+    )
+    p = sub.add_parser("postbuild", help=text, description=text)
+    p.add_argument("site_dir", metavar="SITE_DIR", help="the built site, e.g. site")
+    p.add_argument(
+        "--cache-dir",
+        default=DEFAULT_CACHE_DIR,
+        help=f"where typeset formulas are cached (default: {DEFAULT_CACHE_DIR})",
+    )
+    p.add_argument(
+        "--math-css-into",
+        metavar="CSS",
+        help="a stylesheet of the site every page loads (relative to SITE_DIR) that the "
+        "math's CSS is appended to; by default it gets a file of its own",
+    )
     text = "scaffold docs/SLUG.md with a checked example derivation and add it to the nav"
     p = sub.add_parser("new", help=text, description=text)
     p.add_argument("slug", metavar="SLUG", help="the page's file name without .md, e.g. softmax")
@@ -193,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         where = {"docs": args.docs, "config": args.config}
         return new_command(args.slug, args.title, **where, out=sys.stdout, err=sys.stderr)
+    if args.command == "postbuild":
+        return postbuild_command(args.site_dir, args.cache_dir, args.math_css_into)
     cache_dir = None if args.no_cache else args.cache_dir
     return run_blocks(
         args.paths,

@@ -2,7 +2,8 @@ r"""The step checker: parse a derivation block, decide every step, explain every
 
 A block (the YAML inside a ```` ```derivation ```` fence) declares symbols with domains,
 functions and abbreviations, and chains of steps; every step must equal the step before it on
-the declared domains. See ``DESIGN.md`` ("The derivation block") for the contract.
+the declared domains. The contract, for authors, is the site's page "Write a derivation"
+(``docs/write-a-derivation.md``).
 
 Each step ends as
 

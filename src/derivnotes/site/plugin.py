@@ -1,18 +1,19 @@
-"""Thin MkDocs plugin: only what needs the build's life cycle.
+"""Thin MkDocs plugin: an adapter of a few lines per hook, and the only module that imports
+mkdocs.
 
-The checking and rendering live in the Markdown extension (:mod:`derivnotes.site.extension`), which
-other builders run too. This plugin tells the extension which source file each page comes from
-and where its body starts (MkDocs strips the front matter before Markdown sees the page), so
-errors name ``docs/page.md:LINE``, and it places the decision cache next to ``mkdocs.yml``.
+The checking and rendering live in the Markdown extension (:mod:`derivnotes.site.extension`),
+the work on the built HTML in :mod:`derivnotes.site.postbuild`; other builders run both (the
+second as ``derivnotes postbuild SITE_DIR``). This plugin tells the extension which source file
+each page comes from and where its body starts (MkDocs strips the front matter before Markdown
+sees the page), so errors name ``docs/page.md:LINE``; places the decision cache next to
+``mkdocs.yml``; and runs the after-build jobs page by page, so that ``mkdocs serve`` shows
+typeset math.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import posixpath
-import re
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -20,95 +21,16 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin
 
-from derivnotes.site.cssprune import prune_page_styles
 from derivnotes.site.extension import (
     DEFAULT_CACHE_DIR,
     DerivationBuildError,
     PageSource,
     current_page,
 )
-from derivnotes.site.searchtext import strip_math
-from derivnotes.site.typeset import STYLESHEET, TypesetError, Typesetter, locate
+from derivnotes.site.postbuild import PostBuild
+from derivnotes.site.typeset import TypesetError, locate
 
 log = logging.getLogger("mkdocs.plugins.derivnotes")
-
-# What nbconvert's template puts in every notebook page and the site must not ship: a MathJax 2
-# loader (the site's own MathJax 3 typesets notebooks), a Mermaid loader that imports from a
-# CDN (the notebooks have no Mermaid diagrams), and a <style> holding the Python repr of a list
-# of style sheets (['pre { ... }\ntd.linenos ...']): no rule of it can match, the code
-# highlighting it means to carry is in the <style> before it.
-_NBCONVERT_EXTRAS = re.compile(
-    r"<style>\s*\[(['\"]).*?\1\]\s*</style>"
-    r"|<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
-    r"|<script type=\"module\">\s*"
-    r"document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{\s*"
-    r"const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid"
-    r".*?<!-- End of mermaid configuration -->",
-    re.DOTALL,
-)
-
-
-_INLINE_OR_DISPLAY = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
-
-
-def mark_notebook_math(html: str) -> str:
-    r"""Wrap ``$...$`` and ``$$...$$`` in notebooks' rendered Markdown cells as arithmatex does.
-
-    The site's MathJax typesets only ``arithmatex`` elements (so a stray dollar sign in prose or
-    code is never taken for math); notebook cells written for Jupyter use dollar delimiters.
-
-    Examples
-    --------
-    >>> print(mark_notebook_math('<p class="jp-RenderedMarkdown">$a$, <code>$x$</code></p>'))
-    <p class="jp-RenderedMarkdown"><span class="arithmatex">\(a\)</span>, <code>$x$</code></p>
-    """
-    from bs4 import BeautifulSoup, NavigableString
-
-    soup = BeautifulSoup(html, "html.parser")
-    for cell in soup.select(".jp-RenderedMarkdown, .jp-RenderedLatex"):  # text, LaTeX outputs
-        for text in list(cell.find_all(string=True)):
-            if text.find_parent(["code", "pre", "script", "style"]) or "$" not in text:
-                continue
-            pieces, position = [], 0
-            for match in _INLINE_OR_DISPLAY.finditer(text):
-                pieces.append(NavigableString(text[position : match.start()]))
-                display, inline = match.group(1), match.group(2)
-                if display is not None:
-                    node = soup.new_tag("div", attrs={"class": "arithmatex"})
-                    node.string = f"\\[{display}\\]"
-                else:
-                    node = soup.new_tag("span", attrs={"class": "arithmatex"})
-                    node.string = f"\\({inline}\\)"
-                pieces.append(node)
-                position = match.end()
-            if not pieces:
-                continue
-            pieces.append(NavigableString(text[position:]))
-            text.replace_with(*pieces)
-    return str(soup)
-
-
-# Material marks <body> with this attribute while the palette changes, which its bundle also does
-# on every page load; the rule that switches transitions off during the change selects every
-# element under <body>, so the browser restyles the whole page when the attribute is set and
-# again when it is removed a frame later. Without the rule, a reader's palette toggle lets links
-# and buttons fade to their new colours over 125-250 ms (their own transitions) instead.
-_PALETTE_SWITCHING_RULE = re.compile(
-    r"(?:^|(?<=[{};]))[^{};]*\[data-md-color-switching\][^{}]*\{[^{}]*\}"
-)
-
-
-def drop_palette_switching_rule(site_dir: Path) -> int:
-    """Remove the rule above from Material's palette stylesheet(s) in *site_dir*; the number of
-    rules removed (0 when the theme has none: then there is nothing to do)."""
-    removed = 0
-    for css in sorted((site_dir / "assets" / "stylesheets").glob("palette.*.css")):
-        text = css.read_text(encoding="utf-8")
-        new, count = _PALETTE_SWITCHING_RULE.subn("", text)
-        if count:
-            css.write_text(new, encoding="utf-8")
-            removed += count
-    return removed
 
 
 class MkDocsPageError(DerivationBuildError, BuildError):
@@ -187,13 +109,16 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         root = Path(config.config_file_path).resolve().parent
         self._root = root
         self._cache_dir = str(root / self.config.cache_dir) if self.config.cache else None
-        self._typesetter = Typesetter(self._cache_dir) if self.config.typeset_math else None
+        self._post = PostBuild(
+            self._cache_dir,
+            typeset=self.config.typeset_math,
+            math_css_into=self.config.math_css_into or None,
+        )
         return config
 
     def on_files(self, files, config):
-        self._math_css_source = None
         into = self.config.math_css_into
-        if into and self._typesetter is not None:
+        if into and self.config.typeset_math:
             if into not in [str(css) for css in config.extra_css]:
                 raise PluginError(
                     f"derivnotes: math_css_into is {into!r}, which is not in extra_css: the "
@@ -204,7 +129,6 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
                 raise PluginError(
                     f"derivnotes: math_css_into is {into!r}, but docs/ has no such file"
                 )
-            self._math_css_source = Path(found.abs_src_path)
         return files
 
     def _source(self, page) -> tuple[str, str]:
@@ -239,20 +163,12 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         return html
 
     def on_post_page(self, output, page, config):
-        """Notebook pages: drop nbconvert's MathJax 2 and Mermaid loaders (see above), mark the
-        math of Markdown cells the way arithmatex marks it on the other pages and prune the
-        inlined CSS (:mod:`derivnotes.site.cssprune`)."""
-        if page.file.src_uri.endswith(".ipynb"):
-            # JupyterLab's whole theme is inlined in every notebook page: keep what it can use
-            # (first, so that the math is then marked in a page a third of the size).
-            output = prune_page_styles(output, cache_dir=self._cache_dir)
-            output = mark_notebook_math(_NBCONVERT_EXTRAS.sub("", output))
-        if self._typesetter is not None:
-            try:
-                output = self._typesetter.page(output, page.file.src_uri)
-            except TypesetError as exc:
-                raise PluginError(self._typeset_failure(page, exc)) from exc
-        return output
+        """The page's after-build jobs (:mod:`derivnotes.site.postbuild`): notebook pages
+        trimmed and their math marked, math typeset."""
+        try:
+            return self._post.page(output, page.file.src_uri, page.file.src_uri.endswith(".ipynb"))
+        except TypesetError as exc:
+            raise PluginError(self._typeset_failure(page, exc)) from exc
 
     def _typeset_failure(self, page, exc: TypesetError) -> str:
         """``file:line: what MathJax said`` for each formula of *page* it could not typeset."""
@@ -273,53 +189,13 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
         )
         return "\n".join(lines)
 
-    def _write_math_css(self, site_dir: Path, css: str) -> None:
-        """The math's CSS on its own (STYLESHEET) or after the site stylesheet math_css_into,
-        its font URLs rewritten for that file's folder."""
-        if self._math_css_source is None:
-            target = site_dir / STYLESHEET
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
-            return
-        into = self.config.math_css_into
-        fonts = posixpath.relpath("assets/vendor/", posixpath.dirname(into) or ".")
-        css = css.replace('url("../vendor/', f'url("{fonts}/')
-        own = self._math_css_source.read_text(encoding="utf-8").rstrip("\n")
-        target = site_dir / into
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            f"{own}\n\n/* The typeset math (MathJax CHTML), added by the derivnotes plugin. */\n"
-            f"{css}",
-            encoding="utf-8",
-        )
-
     def on_build_error(self, error):
-        if self._typesetter is not None:
-            self._typesetter.close()
+        self._post.close()
 
     def on_post_build(self, config):
-        """Write the stylesheet of the typeset math; make the search index's math readable;
-        drop Material's palette-switching rule (see above)."""
-        drop_palette_switching_rule(Path(config.site_dir))
-        if self._typesetter is not None:
-            try:
-                css = self._typesetter.stylesheet()
-            except TypesetError as exc:
-                raise PluginError(f"math typesetting failed:\n{exc}") from exc
-            finally:
-                self._typesetter.close()
-            self._write_math_css(Path(config.site_dir), css)
-            self._typesetter.save()
-            # The next build (mkdocs serve) starts from this one's cache, not its process.
-            self._typesetter = Typesetter(self._cache_dir)
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if not index.is_file():
-            return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        for doc in data.get("docs", []):
-            for key in ("title", "text"):
-                if isinstance(doc.get(key), str):
-                    doc[key] = strip_math(doc[key])
-        index.write_text(
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-        )
+        """The site-wide jobs: the math's stylesheet, a readable search index, Material's
+        palette-switching rule dropped (:meth:`PostBuild.finish`)."""
+        try:
+            self._post.finish(Path(config.site_dir))
+        except TypesetError as exc:
+            raise PluginError(f"math typesetting failed:\n{exc}") from exc
