@@ -92,3 +92,10 @@ def test_mkdocs_build_of_a_good_page_succeeds(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "dn-derivation" in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_fence_language_the_finder_knows_has_a_renderer() -> None:
+    from derivnotes.checker.fences import LANGUAGES
+    from derivnotes.site.extension import RENDERERS
+
+    assert set(RENDERERS) == set(LANGUAGES)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import contextvars
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from derivnotes.checker.cache import ResultCache
-from derivnotes.checker.fences import FenceError, iter_fences
+from derivnotes.checker.fences import Fence, FenceError, iter_fences
 from derivnotes.checker.messages import failure_message
 from derivnotes.checker.results import DerivationError
 from derivnotes.exhibits.fences import (
@@ -82,8 +83,70 @@ def zensical_page(md: Markdown, lines: list[str]) -> PageSource | None:
     return PageSource(file=file, line_offset=max(source.count("\n") - body.count("\n"), 0))
 
 
+@dataclass
+class _Page:
+    """What a fence's renderer needs to know about the page being converted."""
+
+    md: Markdown
+    file: str
+    offset: int
+    cache: ResultCache
+
+
+class _Failed(Exception):
+    """A fence that cannot be rendered; its message names file:line."""
+
+
+def _derivation(page: _Page, fence: Fence) -> list[str]:
+    try:
+        _, result = page.cache.check(fence.body, file=page.file, line=page.offset + fence.body_line)
+    except DerivationError as exc:
+        raise _Failed(str(exc)) from exc
+    if not result.ok:
+        raise _Failed(failure_message(result))
+    return [page.md.htmlStash.store(render_result(result))]
+
+
+def _exhibit(page: _Page, fence: Fence) -> list[str]:
+    render = render_figure_block if fence.language == "figure" else render_table_block
+    line = page.offset + fence.start + 1
+    try:
+        rendered = page.cache.exhibit(
+            fence.language, fence.body, lambda: render(fence.body, file=page.file, line=line)
+        )
+    except ExhibitError as exc:
+        raise _Failed(str(exc)) from exc
+    return [page.md.htmlStash.store(rendered)]
+
+
+def _checker_output(page: _Page, fence: Fence) -> list[str]:
+    """An example file and what ``derivnotes check`` prints for it."""
+    try:
+        source, rendered = render_checker_output_block(
+            fence.body,
+            file=page.file,
+            line=page.offset + fence.start + 1,
+            info=fence.info,
+            cache=page.cache,
+        )
+    except ExhibitError as exc:
+        raise _Failed(str(exc)) from exc
+    return [*source, "", page.md.htmlStash.store(rendered)]
+
+
+#: What each fence language of :data:`derivnotes.checker.fences.LANGUAGES` becomes: the lines
+#: that replace the fence (stashed HTML, or Markdown the page goes on to convert).
+RENDERERS: dict[str, Callable[[_Page, Fence], list[str]]] = {
+    "derivation": _derivation,
+    "figure": _exhibit,
+    "table": _exhibit,
+    "checker-output": _checker_output,
+}
+
+
 class DerivationPreprocessor(Preprocessor):
-    """Replace each derivation, figure and table fence by its rendered HTML (stashed)."""
+    """Replace each derivation, figure, table and checker-output fence by what
+    :data:`RENDERERS` makes of it; raise once, with every failure of the page."""
 
     def __init__(self, md: Markdown, extension: DerivnotesExtension) -> None:
         super().__init__(md)
@@ -92,61 +155,26 @@ class DerivationPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         if not self.extension.getConfig("enabled"):
             return lines
-        page = current_page.get() or zensical_page(self.md, lines)
-        file = page.file if page else self.extension.getConfig("file") or "<page>"
-        offset = page.line_offset if page else 0
-        cache_dir = page.cache_dir if page and page.cache_dir else self.extension.cache_dir()
-        cache = ResultCache(cache_dir)
-        failed = page.error if page else DerivationBuildError
-
-        errors: list[str] = []
-        out: list[str] = []
-        position = 0
+        source = current_page.get() or zensical_page(self.md, lines)
+        file = source.file if source else self.extension.getConfig("file") or "<page>"
+        offset = source.line_offset if source else 0
+        cache_dir = source.cache_dir if source and source.cache_dir else self.extension.cache_dir()
+        failed = source.error if source else DerivationBuildError
+        page = _Page(self.md, file, offset, ResultCache(cache_dir))
         try:
             fences = list(iter_fences(lines, file=file, offset=offset))
         except FenceError as exc:
             raise failed(str(exc)) from exc
+        errors: list[str] = []
+        out: list[str] = []
+        position = 0
         for fence in fences:
             out.extend(lines[position : fence.start])
             position = fence.end + 1
-            if fence.language == "checker-output":  # an example file and what the check says
-                try:
-                    source, rendered = render_checker_output_block(
-                        fence.body,
-                        file=file,
-                        line=offset + fence.start + 1,
-                        info=fence.info,
-                        cache=cache,
-                    )
-                except ExhibitError as exc:
-                    errors.append(str(exc))
-                    continue
-                out.extend(["", *source, "", self.md.htmlStash.store(rendered), ""])
-                continue
-            if fence.language in ("figure", "table"):
-                render = render_figure_block if fence.language == "figure" else render_table_block
-                line = offset + fence.start + 1
-                try:
-                    rendered = cache.exhibit(
-                        fence.language,
-                        fence.body,
-                        lambda: render(fence.body, file=file, line=line),  # noqa: B023
-                    )
-                except ExhibitError as exc:
-                    errors.append(str(exc))
-                    continue
-                out.extend(["", self.md.htmlStash.store(rendered), ""])
-                continue
             try:
-                _, result = cache.check(fence.body, file=file, line=offset + fence.body_line)
-            except DerivationError as exc:
+                out.extend(["", *RENDERERS[fence.language](page, fence), ""])
+            except _Failed as exc:
                 errors.append(str(exc))
-                continue
-            if not result.ok:
-                errors.append(failure_message(result))
-                continue
-            placeholder = self.md.htmlStash.store(render_result(result))
-            out.extend(["", placeholder, ""])
         out.extend(lines[position:])
         if errors:
             raise failed("\n".join(errors))
