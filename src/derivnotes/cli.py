@@ -19,7 +19,7 @@ from derivnotes.checker.cache import ResultCache
 from derivnotes.checker.page import EXIT_MALFORMED, EXIT_OK, EXIT_REFUTED, FileReport, check_page
 from derivnotes.checker.results import DerivationResult
 from derivnotes.site.extension import DEFAULT_CACHE_DIR
-from derivnotes.site.render import chain_tex
+from derivnotes.site.render import typeset_pieces
 from derivnotes.site.typeset import (
     MathJaxUnavailable,
     TypesetError,
@@ -63,24 +63,25 @@ def untypesettable_displays(
     for step in result.steps:
         chains.setdefault(step.chain, []).append(step)
     for chain, steps in chains.items():
-        found = split_delimiters(chain_tex(steps))
-        if found is None:
-            continue
-        tex, display = found
-        try:
-            typesetter.render(tex, display)
-        except MathJaxUnavailable:
-            raise
-        except TypesetError as exc:
-            number = locate(tex, str(exc), "\n".join(block))
-            line = first + number if number else steps[0].line
-            problems.append(
-                f"{name}:{line}: derivation '{result.id}', chain '{chain}': MathJax cannot "
-                f"typeset its display: {exc}.\n"
-                "    The site's build would stop here. Correct the TeX on that line (a step's "
-                "tex or the math\n    in its why); a misspelt command such as \\tahn is the "
-                "usual cause."
-            )
+        for piece in typeset_pieces(steps):
+            found = split_delimiters(piece)
+            if found is None:
+                continue
+            tex, display = found
+            try:
+                typesetter.render(tex, display)
+            except MathJaxUnavailable:
+                raise
+            except TypesetError as exc:
+                number = locate(tex, str(exc), "\n".join(block))
+                line = first + number if number else steps[0].line
+                problems.append(
+                    f"{name}:{line}: derivation '{result.id}', chain '{chain}': MathJax cannot "
+                    f"typeset its display: {exc}.\n"
+                    "    The site's build would stop here. Correct the TeX on that line (a step's "
+                    "tex or the math\n    in its why); a misspelt command such as \\tahn is the "
+                    "usual cause."
+                )
     return problems
 
 

@@ -1,15 +1,23 @@
 """A checked derivation -> the HTML (with TeX for MathJax) that the page shows.
 
-Each chain becomes one aligned display: the steps' own ``tex``, aligned on their first ``=``,
-each followed by its reason (``why``) and a status mark in words (not colour alone). Under the
-displays, a collapsible "How this was checked" table gives method, points and timing for every
-step; an intended mistake (``wrong: true``) is shown with the checker's counterexample.
+Each chain is an ordered list of steps. A step shows its number, its formula (its ``tex``,
+split at its first ``=`` so that the steps of a chain align there), its status mark in words
+(not colour alone) and its reason (``why``) as prose. On a wide screen mark and reason sit
+beside the formula; on a narrow one, under it; a formula wider than its room scrolls on its
+own, the mark and reason stay in view. Under the chains, a collapsible "How this was checked"
+says in words what was shown for each step; an intended mistake (``wrong: true``) is shown with
+the checker's counterexample.
+
+The HTML contract, documented on "Write a derivation" and stable for tests and tools: the
+block carries ``data-derivation="ID"``; each step is an element with ``data-step="N"`` (the
+number shown) holding its mark in an element with ``data-status`` (``start``, ``proved``,
+``numeric``, ``wrong``, ``refuted`` or ``error``) and, when it has one, its reason in an
+element with ``data-why``.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import re
 
 from derivnotes.checker.messages import counterexample_text
@@ -20,6 +28,7 @@ STATUS_WORDS = {
     "start": "",
     "proved": "✓ proved",
     "numeric": "✓ checked numerically",
+    "wrong": "✗ wrong (refuted)",
     "refuted": "✗ refuted",
     "error": "✗ not decided",
 }
@@ -48,102 +57,116 @@ def split_at_first_equals(tex: str) -> tuple[str, str] | None:
     return None
 
 
-def tex_text(text: str) -> str:
-    r"""Make plain prose safe inside ``\text{...}``; ``$...$`` spans stay math.
+_INLINE = re.compile(r"(`[^`\n]+`)|(\$[^$\n]+\$)")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
+
+
+def why_html(text: str) -> str:
+    r"""A reason's inline Markdown as HTML: ``code``, ``*emphasis*``, ``**strong**`` and
+    ``$math$``; everything else is text (escaped: markup in a reason is shown, never run).
 
     Examples
     --------
-    >>> tex_text("cancel {common} factors & tidy")
-    'cancel \\{common\\} factors and tidy'
+    >>> print(why_html("factors $f(1-f)$ *cancel*; `diff` <b>"))
+    factors <span class="arithmatex">\(f(1-f)\)</span> <em>cancel</em>; <code>diff</code> &lt;b&gt;
     """
-    parts = re.split(r"(\$[^$]*\$)", text)
     out = []
-    for part in parts:
-        if part.startswith("$") and part.endswith("$") and len(part) > 1:
-            out.append(part)
+    position = 0
+    for match in _INLINE.finditer(text):
+        out.append(_prose(text[position : match.start()]))
+        code, math = match.group(1), match.group(2)
+        if code is not None:
+            out.append(f"<code>{html.escape(code[1:-1], quote=False)}</code>")
         else:
-            part = part.replace("\\", "/").replace("&", "and").replace("#", "no.")
-            out.append(part.replace("{", r"\{").replace("}", r"\}").replace("%", r"\%"))
+            tex = html.escape(math[1:-1], quote=False)
+            out.append(f'<span class="arithmatex">\\({tex}\\)</span>')
+        position = match.end()
+    out.append(_prose(text[position:]))
     return "".join(out)
 
 
-def step_mark(step: StepResult) -> str:
-    """The TeX status mark of a step, e.g. ``\\class{dn-proved}{\\text{✓ proved}}``."""
-    if step.wrong and step.status == "refuted":
-        return r"\class{dn-wrong}{\text{✗ wrong (refuted)}}"
-    words = STATUS_WORDS.get(step.status, step.status)
-    if not words:
-        return ""
-    mark = rf"\class{{dn-{step.status}}}{{\text{{{words}}}}}"
+def _prose(text: str) -> str:
+    text = html.escape(text, quote=False)
+    text = _STRONG.sub(r"<strong>\1</strong>", text)
+    return _EMPHASIS.sub(r"<em>\1</em>", text)
+
+
+def status_of(step: StepResult) -> str:
+    """The ``data-status`` of a step: its checker status, ``wrong`` for an intended mistake."""
+    return "wrong" if step.wrong and step.status == "refuted" else step.status
+
+
+def _math(tex: str) -> str:
+    """Inline math typeset in display style (a step's formula, one cell of its row)."""
+    return f'<span class="arithmatex">\\(\\displaystyle {html.escape(tex, quote=False)}\\)</span>'
+
+
+def step_html(step: StepResult) -> str:
+    """One step: its number, its formula in two cells (before and from its first ``=``), its
+    status mark and its reason. (Spans only: Material's search indexer loses count of a
+    ``<div>`` inside a list item of a block it skips.)"""
+    tex = step.tex.strip()
+    split = split_at_first_equals(tex)
+    left, right = (split[0].strip(), "= " + split[1].strip()) if split else (tex, "")
+    status = status_of(step)
+    words = STATUS_WORDS.get(status, status)
+    cells = [
+        f'<span class="dn-num" aria-hidden="true">{step.number}</span>',
+        f'<span class="dn-lhs">{_math(left) if left else ""}</span>',
+        f'<span class="dn-rhs">{_math(right) if right else ""}</span>',
+    ]
+    note = []
+    if words:
+        label = f"step {step.number}: {words}"
+        note.append(
+            f'<span class="dn-mark dn-{status}" data-status="{status}" '
+            f'aria-label="{html.escape(label, quote=True)}">{html.escape(words)}</span>'
+        )
+    else:
+        note.append(f'<span class="dn-mark" data-status="{status}"></span>')
     if step.display in ("unparsed", "unchecked"):
-        mark += r"\;\class{dn-unparsed}{\text{(display not checked)}}"
-    return mark
-
-
-def _row_notes(step: StepResult) -> str:
-    notes = []
-    mark = step_mark(step)
-    if mark:
-        notes.append(mark)
+        note.append('<span class="dn-unparsed">(display not checked)</span>')
     if step.why:
-        notes.append(rf"{{\small\text{{{tex_text(step.why)}}}}}")
-    return r"\quad ".join(notes)
+        note.append(f'<span class="dn-why" data-why>{why_html(step.why)}</span>')
+    cells.append(f'<span class="dn-note">{" ".join(note)}</span>')
+    return f'<li class="dn-step dn-step--{status}" data-step="{step.number}">{"".join(cells)}</li>'
 
 
-def chain_tex(steps: list[StepResult]) -> str:
-    """The aligned display of one chain: status mark first, then the reason, per row.
-
-    A first step without ``=`` (say ``\\frac{\\partial L}{\\partial w}``) shares its row with
-    the second step, so the display reads ``∂L/∂w = ...`` on one line.
-    """
-    rows = []
-    pending_left: str | None = None
-    for index, step in enumerate(steps):
-        tex = step.tex.strip()
-        split = split_at_first_equals(tex)
-        if split is None:
-            if index == 0 and len(steps) > 1 and not _row_notes(step):
-                pending_left = tex
-                continue
-            row = tex
-        else:
-            left, right = split
-            left = left.strip()
-            if pending_left is not None and not left:
-                left, pending_left = pending_left, None
-            row = f"{left} &= {right.strip()}"
-        notes = _row_notes(step)
-        if notes:
-            row += r" && " + notes
-        rows.append(row)
-    if pending_left is not None:
-        rows.insert(0, pending_left)
-    body = " \\\\\n".join(rows)
-    return f"\\[\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n\\]"
+def typeset_pieces(steps: list[StepResult]) -> list[str]:
+    r"""Every piece of TeX the page typesets for a chain (``\(...\)``), in order: what
+    ``derivnotes check`` typesets to find a display MathJax cannot."""
+    found = re.findall(r'<span class="arithmatex">(.*?)</span>', "".join(map(step_html, steps)))
+    return [html.unescape(piece) for piece in found]
 
 
 def _verdict(step: StepResult) -> str:
+    """What the checker showed for a step, in a reader's words."""
     if step.status == "start":
-        return "first expression of the chain"
+        return "the chain starts here"
     if step.status == "proved":
-        return "proved"
+        return "proved equal to the step before, by computer algebra"
     if step.status == "numeric":
-        return f"not refuted at {step.points:,} points, {step.digits} significant digits"
+        return (
+            f"checked: equal to the step before at {step.points:,} points, "
+            f"to {step.digits} significant digits (no proof found)"
+        )
     if step.status == "refuted":
-        return "refuted (an intended mistake)" if step.wrong else "refuted"
-    return f"not decided: {step.message or 'error'}"
+        if step.wrong:
+            return "refuted, as intended: " + counterexample_text(step)
+        return "refuted: " + counterexample_text(step)
+    return "not decided"
 
 
-def _display_note(step: StepResult) -> str:
-    if step.display == "matched":
-        return "display matches expr"
-    if step.display == "generated":
-        return "display generated from expr"
-    if step.display == "unchecked":
-        return "display not checked: its author marked it display: unchecked (the expr was checked)"
-    if step.display == "unparsed":
-        return f"display could not be read: {step.display_detail or 'unknown reason'}"
-    return f"display disagrees with expr: {step.display_detail or ''}"
+def _display_words(step: StepResult) -> str:
+    if step.status == "start" and step.display in ("matched", "generated"):
+        return "read back; it is what the chain starts from"
+    return {
+        "matched": "read back; it says the same as the checked formula",
+        "generated": "written from the checked formula",
+        "unchecked": "not checked (its author marked it so)",
+        "unparsed": "could not be read",
+    }.get(step.display, "disagrees with the checked formula")
 
 
 def render_result(result: DerivationResult, *, show_chain_names: bool = False) -> str:
@@ -153,13 +176,18 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
         chains.setdefault(step.chain, []).append(step)
 
     anchor = html.escape(f"derivation-{result.id}", quote=True)
+    ident = html.escape(result.id, quote=True)
     # The search index gets the prose around a derivation, not its TeX and tables.
-    parts = [f'<div class="dn-derivation" id="{anchor}" data-search-exclude>']
+    parts = [
+        f'<div class="dn-derivation" id="{anchor}" data-derivation="{ident}" data-search-exclude>'
+    ]
     for name, steps in chains.items():
         parts.append(f'<div class="dn-chain" data-chain="{html.escape(name, quote=True)}">')
         if show_chain_names:
             parts.append(f'<p class="dn-chain-name">{html.escape(name)}</p>')
-        parts.append(f'<div class="arithmatex">{html.escape(chain_tex(steps), quote=False)}</div>')
+        parts.append('<ol class="dn-steps">')
+        parts.extend(step_html(step) for step in steps)
+        parts.append("</ol>")
         for step in steps:
             if step.wrong and step.status == "refuted":
                 parts.append(
@@ -170,30 +198,21 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
                 )
         parts.append("</div>")
 
-    total_ms = sum(step.seconds for step in result.steps) * 1000
-    # A reproducible build (SOURCE_DATE_EPOCH set) must not depend on how fast the machine was.
-    timed = not os.environ.get("SOURCE_DATE_EPOCH")
-    when = f"in {total_ms:.0f} ms " if timed else ""
     parts.append('<details class="dn-how"><summary>How this was checked</summary>')
     parts.append(
-        f"<p>Block <code>{html.escape(result.id)}</code>: every step was compared with the step "
-        f"before it by the derivnotes checker (version {html.escape(result.checker_version)}) "
-        f"{when}when this site was built.</p>"
+        "<p>When this site was built, the derivnotes checker compared every step with the step "
+        "before it, on the domains the block declares, and read every display back to make "
+        "sure it says what was checked.</p>"
     )
-    parts.append(
-        '<table><thead><tr><th scope="col">Chain</th><th scope="col">Step</th>'
-        '<th scope="col">Verdict</th><th scope="col">Method</th>'
-        '<th scope="col">Display</th><th scope="col">Time</th></tr></thead><tbody>'
-    )
-    for step in result.steps:
-        parts.append(
-            "<tr>"
-            f"<td>{html.escape(step.chain)}</td><td>{step.number}</td>"
-            f"<td>{html.escape(_verdict(step))}</td>"
-            f"<td>{html.escape(step.method or '')}</td>"
-            f"<td><code>{html.escape(_display_note(step))}</code></td>"
-            f"<td>{f'{step.seconds * 1000:.1f} ms' if timed else 'not recorded'}</td>"
-            "</tr>"
-        )
-    parts.append("</tbody></table></details></div>")
+    parts.append('<ul class="dn-how-list">')
+    for steps in chains.values():
+        start = steps[0].tex.strip()
+        parts.append(f"<li>From {_math(start)}:<ul>")
+        for step in steps[1:]:
+            parts.append(
+                f"<li><strong>Step {step.number}</strong>: {html.escape(_verdict(step))}. "
+                f"Its display: {html.escape(_display_words(step))}.</li>"
+            )
+        parts.append("</ul></li>")
+    parts.append("</ul></details></div>")
     return "\n".join(parts)
