@@ -62,7 +62,8 @@ FIGURE_TEXT_JS = r"""
   for (const text of document.querySelectorAll('figure svg text')) {
     const box = text.getBoundingClientRect();
     if (!box.width) continue;
-    const size = parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
+    const m = text.getScreenCTM();  // rotated text (an axis label) scales by the same factor
+    const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
     const label = text.textContent.trim().slice(0, 30);
     if (size < SMALLEST - 0.05) small.push(`${label}: ${size.toFixed(1)}px`);
   }

@@ -11,7 +11,7 @@
   "use strict";
   // (Displays typeset at build time are focusable already: tabindex="0".)
   var SCROLLERS = ".md-typeset div.arithmatex:not([tabindex]), .md-typeset .md-typeset__scrollwrap, " +
-                  ".md-typeset .dn-lhs, .md-typeset .dn-rhs, " +
+                  ".md-typeset .dn-lhs, .md-typeset .dn-rhs, .md-typeset .dn-figure-scroll, " +
                   ".md-typeset .highlight-ipynb, .md-typeset .jp-OutputArea-output";
   if (!("ResizeObserver" in window)) return;
 

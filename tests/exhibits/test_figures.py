@@ -428,3 +428,20 @@ def test_svg_escapes_the_alt_text() -> None:
     root = _root(svg)
     assert root.get("aria-label") == 'a "quoted" <b> & more'
     assert html.unescape(svg).count("<b>") == 2
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_every_figure_has_a_drawing_legible_on_a_phone(name: str) -> None:
+    from derivnotes.exhibits.fences import render_figure_block
+
+    html = render_figure_block(f"name: {name}", file="page.md", line=1)
+    assert html.count("<svg") == 2
+    _wide, phone = html.split('<div class="dn-figure-phone')
+    if name in figures.PHONE_SCROLL:  # the wide drawing, at a legible width, in a scroll box
+        assert "dn-figure-scroll" in phone
+        assert f"min-width:{figures.PHONE_SCROLL_WIDTH}px" in phone
+    else:  # drawn narrow: its points are larger in proportion to its width
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', phone).group(1))
+        assert width == pytest.approx(figures.PHONE_WIDTH * 72, abs=1)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "the two drawings share an id"

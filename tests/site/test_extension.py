@@ -26,10 +26,10 @@ def convert(text: str) -> str:
     )
 
 
-def test_checked_block_renders_aligned_display_with_status_words() -> None:
+def test_checked_block_renders_its_steps_with_status_words() -> None:
     html = convert(GOOD)
     assert 'class="dn-derivation"' in html
-    assert "\\begin{aligned}" in html
+    assert 'data-step="2"' in html and 'data-status="start"' in html
     assert "symmetry of the sigmoid" in html
     assert "proved" in html or "checked numerically" in html
     assert "How this was checked" in html

@@ -67,18 +67,35 @@ def _spec(kind: str, body: str, file: str, line: int, known: dict[str, Any]) -> 
 
 def render_figure_block(body: str, *, file: str, line: int) -> str:
     """The HTML of a ```` ```figure ```` block: inline SVG with its caption."""
-    from derivnotes.exhibits.figures import FIGURES, render_figure
+    from derivnotes.exhibits.figures import (
+        FIGURES,
+        PHONE_SCROLL,
+        PHONE_SCROLL_WIDTH,
+        for_phones,
+        render_figure,
+    )
 
     name, params = _spec("figure", body, file, line, FIGURES)
     try:
         figure = render_figure(name, **params)
+        if name in PHONE_SCROLL:  # a diagram: the same drawing, legible, scrolling sideways
+            phone_svg = figure.svg.replace(
+                'style="', f'style="min-width:{PHONE_SCROLL_WIDTH}px;', 1
+            ).replace(f"dn-{name}-", f"dn-{name}-phone-")  # its ids, and references to them
+            phone_class = "dn-figure-phone dn-figure-scroll"
+        else:  # the same figure drawn narrow, so its text stays legible on a phone
+            with for_phones():
+                phone_svg = render_figure(name, **params).svg
+            phone_class = "dn-figure-phone"
     except Exception as exc:
         raise ExhibitError(
             file, line, f"the figure '{name}' failed while drawing: {type(exc).__name__}: {exc}"
         ) from exc
     anchor = html.escape(f"figure-{name}", quote=True)
     return (
-        f'<figure class="dn-figure" id="{anchor}">{figure.svg}'
+        f'<figure class="dn-figure" id="{anchor}">'
+        f'<div class="dn-figure-wide">{figure.svg}</div>'
+        f'<div class="{phone_class}">{phone_svg}</div>'
         f"<figcaption>{html.escape(figure.caption)}</figcaption></figure>"
     )
 

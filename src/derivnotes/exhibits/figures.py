@@ -23,6 +23,7 @@ What the SVG promises (the tests in ``tests/exhibits/test_figures.py`` hold it t
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import html
 import io
@@ -230,11 +231,49 @@ def _rc(name: str) -> dict[str, Any]:
     }
 
 
+#: Figures whose drawing is a diagram that does not fit a phone's width at a legible size:
+#: on a phone it keeps its wide drawing, at least :data:`PHONE_SCROLL_WIDTH` CSS px wide, and
+#: scrolls sideways in its own box.
+PHONE_SCROLL = frozenset({"computational-graph"})
+PHONE_SCROLL_WIDTH = 720  # its smallest text, 9 pt of a 576 pt wide drawing, at 11.25 px
+
+#: Width (inches) of a figure's phone drawing. Its text keeps its size in points, so on a
+#: 360 px screen (about 328 px of content) 9 pt comes out at 11.4 CSS px; the wide drawing's
+#: 9 pt needs 616 px of content for that.
+PHONE_WIDTH = 3.6
+_PHONE = contextvars.ContextVar("derivnotes_phone_drawing", default=False)
+
+
+def phone_figsize(figsize: tuple[float, float]) -> tuple[float, float]:
+    """The size of a figure's phone drawing: :data:`PHONE_WIDTH` wide, taller in proportion
+    (a narrow plot needs height to stay readable), at most 1.3 times as tall as wide per panel
+    row of the wide drawing."""
+    width, height = figsize
+    return PHONE_WIDTH, round(min(height * PHONE_WIDTH / width * 1.45, height * 0.95), 2)
+
+
 @contextlib.contextmanager
-def _drawing(name: str, figsize: tuple[float, float] = (7.0, 4.0)) -> Iterator[MplFigure]:
-    """A fresh pyplot-free matplotlib figure, drawn and saved under the site's rcParams."""
+def _drawing(
+    name: str,
+    figsize: tuple[float, float] = (7.0, 4.0),
+    phone_size: tuple[float, float] | None = None,
+) -> Iterator[MplFigure]:
+    """A fresh pyplot-free matplotlib figure, drawn and saved under the site's rcParams (at
+    *phone_size*, or :func:`phone_figsize`, while :func:`for_phones` is on)."""
+    if _PHONE.get():
+        name, figsize = f"{name}-phone", phone_size or phone_figsize(figsize)
     with _LOCK, matplotlib.rc_context(_rc(name)):
         yield MplFigure(figsize=figsize, layout="constrained")
+
+
+@contextlib.contextmanager
+def for_phones() -> Iterator[None]:
+    """Draw figures at their phone size (see :data:`PHONE_WIDTH`) inside this block."""
+    token = _PHONE.set(True)
+    try:
+        yield
+    finally:
+        _PHONE.reset(token)
 
 
 _ID = re.compile(r' id="([^"]+)"')
@@ -709,8 +748,10 @@ def stable_vs_naive_loss_figure(num: int = 201) -> Figure:
     errors = {y: relative_error(z_err, y) for y in (0.0, 1.0)}
     worst = {y: float(np.nanmax(errors[y])) for y in (0.0, 1.0)}
 
-    with _drawing("stable-vs-naive-loss", (7.5, 6.4)) as fig:
-        axes = fig.subplot_mosaic([["a", "b"], ["c", "c"]])
+    phone = _PHONE.get()
+    with _drawing("stable-vs-naive-loss", (7.5, 6.4), phone_size=(PHONE_WIDTH, 8.4)) as fig:
+        # on a phone the three panels are stacked
+        axes = fig.subplot_mosaic([["a"], ["b"], ["c"]] if phone else [["a", "b"], ["c", "c"]])
         for key, z, y, edge, side in (
             ("a", z_high, 0.0, high, "right"),
             ("b", z_low, 1.0, low, "left"),

@@ -111,10 +111,15 @@ def step_html(step: StepResult) -> str:
     left, right = (split[0].strip(), "= " + split[1].strip()) if split else (tex, "")
     status = status_of(step)
     words = STATUS_WORDS.get(status, status)
+    # A formula cell scrolls when the formula is wider than its room, and must then take
+    # keyboard focus; it cannot be measured here (nor while the browser skips laying out a block
+    # far from view), so every formula cell starts focusable and scrollable.js drops the focus
+    # from those that turn out not to scroll.
+    focus = ' tabindex="0" data-dn-scrollable'
     cells = [
         f'<span class="dn-num" aria-hidden="true">{step.number}</span>',
-        f'<span class="dn-lhs">{_math(left) if left else ""}</span>',
-        f'<span class="dn-rhs">{_math(right) if right else ""}</span>',
+        f'<span class="dn-lhs"{focus if left else ""}>{_math(left) if left else ""}</span>',
+        f'<span class="dn-rhs"{focus if right else ""}>{_math(right) if right else ""}</span>',
     ]
     note = []
     if words:
