@@ -371,12 +371,23 @@ def test_squared_error_gradient_vanishes_when_confidently_wrong(
 
 def test_computational_graph_gradients_match_numerics() -> None:
     nodes = computational_graph_values()
-    X, y = np.array([[1.0, 2.0]]), np.array([1.0])
-    dj_dw, dj_db = numerics.logistic_gradient(X, y, np.array([0.5, -0.3]), 0.1)
+    X, y = np.array([[1.5, -2.0]]), np.array([1.0])
+    dj_dw, dj_db = numerics.logistic_gradient(X, y, np.array([0.8, 0.3]), -0.4)
     assert [nodes["w1"].grad, nodes["w2"].grad] == pytest.approx(list(dj_dw))
     assert nodes["b"].grad == pytest.approx(float(dj_db))
     assert nodes["z"].grad == pytest.approx(nodes["a"].value - 1.0)  # dz = a − y
-    assert nodes["L"].value == pytest.approx(math.log(2))
+    assert nodes["L"].value == pytest.approx(math.log1p(math.exp(-0.2)))
+
+
+def test_the_default_graph_shows_every_product_as_a_different_number() -> None:
+    # with z = 0 the value -0.5 appeared six times and no product could be told apart; now
+    # only ∂L/∂z repeats, as it must (∂z/∂p₁ = ∂z/∂p₂ = ∂z/∂b = 1)
+    graph = computational_graph_values()
+    nodes = [node for key, node in graph.items() if key not in ("y", "L")]
+    shown = [figures.format_number(node.value) for node in nodes]
+    shown += [figures.format_number(node.grad) for node in nodes]
+    repeated = {value for value in shown if shown.count(value) > 1}
+    assert repeated == {figures.format_number(graph["z"].grad)}
 
 
 finite = st.floats(-3, 3, allow_nan=False)

@@ -14,6 +14,7 @@ names the file and line, so the build stops instead of publishing a page without
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from typing import Any
@@ -91,7 +92,9 @@ def render_figure_block(body: str, *, file: str, line: int) -> str:
         raise ExhibitError(
             file, line, f"the figure '{name}' failed while drawing: {type(exc).__name__}: {exc}"
         ) from exc
-    anchor = html.escape(f"figure-{name}", quote=True)
+    # a figure drawn with parameters of its own gets an anchor of its own
+    suffix = f"-{hashlib.sha256(repr(sorted(params.items())).encode()).hexdigest()[:6]}"
+    anchor = html.escape(f"figure-{name}{suffix if params else ''}", quote=True)
     return (
         f'<figure class="dn-figure" id="{anchor}">'
         f'<div class="dn-figure-wide">{figure.svg}</div>'

@@ -1126,11 +1126,11 @@ class GraphNode:
 
 
 def computational_graph_values(
-    x1: float = 1.0,
-    x2: float = 2.0,
-    w1: float = 0.5,
-    w2: float = -0.3,
-    b: float = 0.1,
+    x1: float = 1.5,
+    x2: float = -2.0,
+    w1: float = 0.8,
+    w2: float = 0.3,
+    b: float = -0.4,
     y: float = 1.0,
 ) -> dict[str, GraphNode]:
     """Forward values and backward gradients of ``L(σ(w1 x1 + w2 x2 + b), y)``, node by node.
@@ -1147,8 +1147,8 @@ def computational_graph_values(
     Examples
     --------
     >>> nodes = computational_graph_values()
-    >>> round(nodes["a"].value, 6), round(nodes["z"].grad, 6), round(nodes["w2"].grad, 6)
-    (0.5, -0.5, -1.0)
+    >>> round(nodes["z"].value, 6), round(nodes["z"].grad, 6), round(nodes["w2"].grad, 6)
+    (0.2, -0.450166, 0.900332)
     """
     p1, p2 = w1 * x1, w2 * x2
     z = p1 + p2 + b
@@ -1225,11 +1225,11 @@ def _box_exit(key: str, dx: float, dy: float) -> float:
 
 
 def computational_graph_figure(
-    x1: float = 1.0,
-    x2: float = 2.0,
-    w1: float = 0.5,
-    w2: float = -0.3,
-    b: float = 0.1,
+    x1: float = 1.5,
+    x2: float = -2.0,
+    w1: float = 0.8,
+    w2: float = 0.3,
+    b: float = -0.4,
     y: float = 1.0,
 ) -> Figure:
     """The circuit view of ``z = w1 x1 + w2 x2 + b``, ``a = σ(z)``, ``L = loss(a, y)``.
@@ -1241,7 +1241,8 @@ def computational_graph_figure(
     Parameters
     ----------
     x1, x2, w1, w2, b, y : float
-        The concrete numbers (defaults give ``z = 0``, ``a = 0.5``, ``L = log 2``).
+        The concrete numbers. The defaults make every value and every gradient a different
+        number (z = 0.2), so each product can be followed on the drawing.
 
     Returns
     -------
@@ -1251,9 +1252,9 @@ def computational_graph_figure(
     Examples
     --------
     >>> fig = computational_graph_figure()
-    >>> "∂L/∂w₂ = −1" in fig.alt
+    >>> "∂L/∂w₂ = 0.9" in fig.alt
     True
-    >>> "∂L/∂w₂ = −2" in computational_graph_figure(x2=4.0).alt
+    >>> "∂L/∂w₂ = −0.477" in computational_graph_figure(x2=4.0).alt
     True
     """
     nodes = computational_graph_values(x1, x2, w1, w2, b, y)
@@ -1273,20 +1274,19 @@ def computational_graph_figure(
         ax.set_xlim(-0.1, 15.05)
         ax.set_ylim(-1.5, 7.3)
         ax.set_axis_off()
+        # The legend shows what the drawing shows: black arrows carry values forward; each
+        # box's blue line is its value and its orange line its gradient, which flows back
+        # along the same arrows, multiplied by the ×k they carry.
         ax.annotate(
             "",
-            xy=(9.2, 6.85),
+            xy=(7.4, 6.85),
             xytext=(6.0, 6.85),
-            arrowprops={"arrowstyle": "-|>", "color": BLUE, "linewidth": 1.4},
+            arrowprops={"arrowstyle": "-|>", "color": INK, "linewidth": 1.0},
         )
-        ax.text(9.35, 6.85, "forward: values", color=BLUE, va="center", ha="left")
-        ax.annotate(
-            "",
-            xy=(6.0, 6.35),
-            xytext=(9.2, 6.35),
-            arrowprops={"arrowstyle": "-|>", "color": ORANGE, "linewidth": 1.4, "linestyle": "--"},
-        )
-        ax.text(9.35, 6.35, "backward: gradients ∂L/∂·", color=ORANGE, va="center", ha="left")
+        ax.text(7.55, 6.85, "forward: value → next box", va="center", ha="left")
+        ax.text(6.0, 6.35, "= value", color=BLUE, va="center", ha="left", fontsize=10)
+        ax.text(7.55, 6.35, "∂L/∂box: gradient, sent back ×k", color=ORANGE, va="center",
+                ha="left", fontsize=9.5)  # fmt: skip
         boxes = {}
         for key, node in nodes.items():
             cx, cy = _POSITIONS[key]
@@ -1338,7 +1338,7 @@ def computational_graph_figure(
             "Each box: its forward value (blue, after =) and its backward gradient ∂L/∂box "
             "(orange).\n×k on an arrow: the local derivative of its head with respect to its "
             "tail. Going backward, a box's\ngradient is the sum over its outgoing arrows of "
-            "(the head's gradient) × k.",
+            "(the head's gradient) × k: ∂L/∂w₁ = ∂L/∂p₁ × x₁.",
             ha="left",
             va="center",
             fontsize=9,

@@ -214,8 +214,9 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
         start = steps[0].tex.strip()
         parts.append(f"<li>From {_math(start)}:<ul>")
         for step in steps[1:]:
+            verdict = _verdict(step).rstrip(".")
             parts.append(
-                f"<li><strong>Step {step.number}</strong>: {html.escape(_verdict(step))}. "
+                f"<li><strong>Step {step.number}</strong>: {html.escape(verdict)}. "
                 f"Its display: {html.escape(_display_words(step))}.</li>"
             )
         parts.append("</ul></li>")
