@@ -204,3 +204,50 @@ def test_root_class_does_not_change_once_the_page_is_styled(visit: Visit) -> Non
     changed = [(old, new) for old, new in late if set((old or "").split()) != set(new.split())]
     assert changed == [], f"the root's class changed after the body was parsed: {changed}"
     assert "js" in final.split() and "no-js" not in final.split(), final
+
+
+# The questions of the course forum, typed as a learner would, and the page that derives each
+# answer. The "Questions learners ask" page answers every one in these words and links to the
+# derivation, so it must come first or second; the derivation itself must be among the first
+# pages found (the sigmoid's question is mostly mathematics: its words find the questions page).
+LEARNER_QUERIES = [
+    ("How to get the derivatives of the logistic cost / loss function?", "logistic-gradient"),
+    ("is it luck that the derivatives of logistic cost and squared error cost are the same",
+     "why-same-form"),
+    ("How come the derivative of the cost function for linear and logistic regression are the "
+     "same", "why-same-form"),
+    ("derivative of the cost function generalised to 1/m (sum of (f(x) - y) * x)",
+     "cost-and-regularization"),
+    ("I get f and (1-f) in the denominator", "common-mistakes"),
+    ("pure substitution method", "pure-substitution"),
+    ("Why is d/dz (1+e^-z) = -e^-z?", None),
+    ("Where does dz = a - y come from?", "logistic-gradient"),
+    ("how the second summation disappears in the d/dw term of regularized logistic regression",
+     "cost-and-regularization"),
+    ("circuit diagram backpropagation", "computational-graph"),
+]  # fmt: skip
+
+
+def test_search_finds_the_answer_to_each_learner_question(visit: Visit) -> None:
+    page = visit.page
+    page.goto(visit.base, wait_until="load")
+    box = "input[data-md-component='search-query']"
+    missed = []
+    for query, expected in LEARNER_QUERIES:
+        page.click(box)
+        page.fill(box, "")
+        page.keyboard.type(query, delay=5)
+        page.wait_for_selector(".md-search-result__item > a", timeout=20_000)
+        page.wait_for_timeout(300)  # the last keystroke's results
+        hrefs = page.eval_on_selector_all(
+            ".md-search-result__item > a", "els => els.map(e => e.pathname)"
+        )
+        pages = []
+        for href in hrefs:
+            name = href.strip("/").split("/")[-1] if href.strip("/") else "home"
+            if name not in pages:
+                pages.append(name)
+        if "questions" not in pages[:2] or (expected and expected not in pages[:6]):
+            missed.append(f"{query!r} -> {pages[:6]}")
+    assert missed == [], "\n".join(missed)
+    assert visit.console_errors == []
