@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -144,6 +145,112 @@ RENDERERS: dict[str, Callable[[_Page, Fence], list[str]]] = {
 }
 
 
+#: What a displayed equality in prose may be marked as, on the line before it, and the words
+#: the page then shows above it.
+DISPLAY_MARKS = {
+    "definition": "Definition",
+    "not checked": "Not checked by the build",
+}
+_DISPLAY_MARK = re.compile(r"\s*<!--\s*display:\s*(?P<kind>[a-z ]+?)\s*-->\s*\Z")
+_OTHER_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _display_end(lines: list[str], start: int, stop: int) -> int | None:
+    """The index of the line that closes the display opened at *start* (``\\[`` or ``$$``)."""
+    opener = lines[start].strip()
+    closer = "\\]" if opener.startswith("\\[") else "$$"
+    rest = opener[2:]
+    if closer in rest:
+        return start
+    for index in range(start + 1, stop):
+        if closer in lines[index]:
+            return index
+    return None
+
+
+def prose_displays(
+    lines: list[str], start: int, stop: int, file: str, offset: int, errors: list[str]
+) -> list[str]:
+    r"""*lines[start:stop]* (prose between fences), every displayed equality accounted for.
+
+    A display (``\[ ... \]`` or ``$$ ... $$`` on lines of its own) that states an equality is
+    not checked by the build unless it is in a derivation block. Outside one, the line before
+    it must say what it is, ``<!-- display: definition -->`` or ``<!-- display: not checked
+    -->``, and the page then shows those words above it; otherwise an error naming file:line
+    is added to *errors*. Code blocks are skipped.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    index = start
+    while index < stop:
+        line = lines[index]
+        opened = _OTHER_FENCE.match(line)
+        if fence is not None:
+            if opened and line.strip().startswith(fence) and not line.strip()[len(fence) :].strip():
+                fence = None
+            out.append(line)
+            index += 1
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            index += 1
+            continue
+        stripped = line.strip()
+        if not (stripped.startswith("\\[") or stripped.startswith("$$")):
+            out.append(line)
+            index += 1
+            continue
+        end = _display_end(lines, index, stop)
+        if end is None:
+            out.append(line)
+            index += 1
+            continue
+        body = "\n".join(lines[index : end + 1])
+        tex = body.strip()[2:-2]
+        previous = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+        mark = _DISPLAY_MARK.match(out[previous]) if previous is not None else None
+        if mark and mark.group("kind") in DISPLAY_MARKS:
+            kind = mark.group("kind")
+            out[previous] = (
+                f'<p class="dn-display-note" data-display="{kind}">{DISPLAY_MARKS[kind]}</p>'
+            )
+        elif mark:
+            errors.append(
+                f"{file}:{offset + index}: unknown display mark {mark.group('kind')!r}; "
+                "write <!-- display: definition --> or <!-- display: not checked -->"
+            )
+        elif _states_equality(tex):
+            errors.append(
+                f"{file}:{offset + index + 1}: this display states an equality in prose, which "
+                "the build does not check. Put it in a derivation block, or say what it is on "
+                "the line before it: <!-- display: definition --> (it defines a name) or "
+                "<!-- display: not checked --> (the page then says so)."
+            )
+        out.extend(lines[index : end + 1])
+        index = end + 1
+    return out
+
+
+def _states_equality(tex: str) -> bool:
+    r"""Whether *tex* holds an ``=`` outside braces (``\sum_{i=1}`` is not an equality).
+
+    Examples
+    --------
+    >>> _states_equality(r"z = w x + b"), _states_equality(r"\sum_{i=1}^{m} L_i")
+    (True, False)
+    """
+    depth = 0
+    for position, char in enumerate(tex):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "=" and depth == 0 and not tex[:position].endswith(("\\", "<", ">", "!")):
+            return True
+    return False
+
+
 class DerivationPreprocessor(Preprocessor):
     """Replace each derivation, figure, table and checker-output fence by what
     :data:`RENDERERS` makes of it; raise once, with every failure of the page."""
@@ -169,13 +276,13 @@ class DerivationPreprocessor(Preprocessor):
         out: list[str] = []
         position = 0
         for fence in fences:
-            out.extend(lines[position : fence.start])
+            out.extend(prose_displays(lines, position, fence.start, file, offset, errors))
             position = fence.end + 1
             try:
                 out.extend(["", *RENDERERS[fence.language](page, fence), ""])
             except _Failed as exc:
                 errors.append(str(exc))
-        out.extend(lines[position:])
+        out.extend(prose_displays(lines, position, len(lines), file, offset, errors))
         if errors:
             raise failed("\n".join(errors))
         return out
