@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 from pathlib import Path
 
 import nbformat
@@ -106,3 +108,65 @@ def test_notebook_pages_ship_only_the_jupyterlab_css_they_can_use(built_site: Pa
         assert "--jp-icon-add-above" not in css, f"{path.name}: unmatched :root rule kept"
         assert "['" not in css, f"{path.name}: the <style> of a Python list repr is still there"
         assert len(css) < 100_000, f"{path.name}: {len(css)} characters of inline CSS"
+
+
+def _without_derivnotes(source: str) -> dict:
+    """Run notebook code as in a fresh Jupyter or Colab, where derivnotes is not installed."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def blocked(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "derivnotes" or name.startswith("derivnotes."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    namespace: dict = {}
+    builtins.__import__ = blocked
+    try:
+        exec(compile(source, "<notebook cell>", "exec"), namespace)
+    finally:
+        builtins.__import__ = real_import
+    return namespace
+
+
+@pytest.mark.parametrize(
+    ("notebook", "names"),
+    [
+        (
+            "gradient-descent.ipynb",
+            [
+                "logistic_cost",
+                "logistic_gradient",
+                "sigmoid_squared_error_cost",
+                "sigmoid_squared_error_gradient",
+            ],
+        ),
+        ("logistic-loss-sympy.ipynb", ["logistic_gradient"]),
+    ],
+)
+def test_a_downloaded_notebook_runs_without_the_package_and_says_how(
+    notebook: str, names: list[str]
+) -> None:
+    import numpy as np
+
+    from derivnotes import numerics
+
+    cells = json.loads((DOCS / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    assert "Jupyter or Colab" in "".join(cells[0]["source"])
+    cell = next(c for c in cells if "from derivnotes.numerics import" in "".join(c["source"]))
+    source = "".join(cell["source"])
+    # the try/except that imports the package or defines its functions plainly
+    block = next(node for node in ast.parse(source).body if isinstance(node, ast.Try))
+    code = ast.get_source_segment(source, block)
+    namespace = _without_derivnotes(f"import numpy as np\n{code}")
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(7, 2)) * 3, rng.integers(0, 2, size=7).astype(float)
+    w, b = rng.normal(size=2), 0.4
+    for name in names:
+        ours, theirs = namespace[name](X, y, w, b), getattr(numerics, name)(X, y, w, b)
+        if isinstance(theirs, tuple):
+            assert np.allclose(ours[0], theirs[0], rtol=1e-12, atol=1e-15), name
+            assert abs(ours[1] - theirs[1]) < 1e-12, name
+        else:
+            assert abs(ours - theirs) < 1e-12 * max(1.0, abs(theirs)), name
