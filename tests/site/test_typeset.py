@@ -45,3 +45,22 @@ def test_the_stylesheet_does_not_depend_on_the_order_formulas_came_in(tmp_path: 
         sheets.append(typesetter.stylesheet())
         typesetter.close()
     assert sheets[0] == sheets[1]
+
+
+def test_punctuation_after_inline_math_stays_on_its_line() -> None:
+    from derivnotes.site.typeset import Typesetter
+
+    typesetter = Typesetter(None)
+    try:
+        html = (
+            '<p>Here <span class="arithmatex">\\(a\\)</span>, and '
+            '<span class="arithmatex">\\(b\\)</span> then <span class="arithmatex">\\(c\\)</span>.'
+            "</p>"
+        )
+        out = typesetter.page(html, "page")
+    finally:
+        typesetter.close()
+    assert out.count('<span class="dn-nobreak">') == 2
+    assert "</mjx-container></span>,</span> and" in out
+    assert "</mjx-container></span>.</span></p>" in out
+    assert "\x00" not in out

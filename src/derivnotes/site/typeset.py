@@ -32,6 +32,9 @@ MATHJAX_VERSION = "mathjax-full 3.2.2 chtml adaptive v2 usage"
 STYLESHEET = "assets/derivnotes/mathjax.css"
 
 _MATH = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.DOTALL)
+_PUNCTUATION = re.compile(r"[,.;:!?)\]]+")
+_KEEP = "\x00dn-keep\x00"  # where the punctuation after inline math joins it
+_KEPT = re.compile("\x00dn-keep\x00([,.;:!?)\\]]+)")
 
 
 _FONT_FACE = re.compile(r"(@font-face\b[^{]*\{)([^}]*)\}")
@@ -256,12 +259,19 @@ class Typesetter:
             # (content-visibility), it cannot be measured cheaply, so every display takes
             # keyboard focus, as MathJax's own formulas do in the browser.
             focus = ' tabindex="0"' if tag == "div" else ""
-            return f'<{tag} class="arithmatex"{focus}>{rendered}</{tag}>'
+            element = f'<{tag} class="arithmatex"{focus}>{rendered}</{tag}>'
+            if tag == "span":
+                # Typeset math is an inline block, and a line may break after one: a comma or a
+                # full stop right after inline math is kept on its line (see below).
+                punctuation = _PUNCTUATION.match(match.string, match.end())
+                if punctuation:
+                    return f'<span class="dn-nobreak">{element}{_KEEP}'
+            return element
 
         out = _MATH.sub(replace, html)
         if errors:
             raise TypesetError("\n".join(errors), failures)
-        return out
+        return _KEPT.sub(r"\1</span>", out)
 
     def usage(self) -> dict[str, list]:
         """What the CSS of this build's formulas needs: the union of their usages, sorted."""
