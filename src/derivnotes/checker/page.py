@@ -85,6 +85,7 @@ def check_page(
                 if step.display in ("mismatch", "unparsed"):  # never FAIL beside a bare "proved"
                     shown = "DISAGREES" if step.display == "mismatch" else "UNREADABLE"
                     status += f"; display {shown}"
+                status += f"; {step.seconds * 1000:.0f} ms"
                 text = f"       {flag:4} {step.chain} #{step.number} ({status}) {step.method}"
                 report.lines.append(("out", text))
         report.lines.extend(("err", note) for note in unread_display_notes(result, name))
