@@ -18,6 +18,8 @@ SMALLEST_FIGURE_TEXT = 11  # CSS px, at a 360 px viewport
 STEPS_JS = r"""
 () => {
   const problems = [];
+  // a reader opens the folded answers of the exercises: their steps must fit too
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
   const width = document.documentElement.clientWidth;
   const over = document.documentElement.scrollWidth - width;
   if (over > 0) problems.push(`the page scrolls sideways by ${over}px`);

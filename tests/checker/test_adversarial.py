@@ -22,12 +22,7 @@ PAGES = [p for p in PAGES if p.name != "README.md"]
 _EXPECT = re.compile(r"<!--\s*expect:\s*(?P<body>.*?)\s*-->")
 # Pages the checker does not yet judge as stated, each with what it would need. Strict: a page
 # that starts passing fails the suite until it is taken off this list.
-KNOWN_GAPS = {
-    "sampling-normalize-eps-2d": (
-        "the kink max(|x|, 1e-12) of a two-dimensional norm lies on a circle of radius 1e-12; "
-        "thresholds are solved for one coordinate given the others, and no sampled y is that small"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}  # page stem -> why the checker still misses it (strict xfail)
 
 
 def expectation(text: str) -> dict[str, str]:

@@ -888,9 +888,11 @@ class NumericComparer:
 
     def _at_threshold(self, point: Point, threshold: Threshold, rng: random.Random) -> None:
         """Move one coordinate of *point* onto, or just beside, a threshold (in place)."""
-        variable, _, _, singular = threshold
+        variable, _, inputs, singular = threshold
         domain = self._domain(variable)
         found = _root_at(threshold, point)
+        if found is None and inputs:
+            found = self._scaled_to_threshold(threshold, point)
         if domain is None or domain.discrete or found is None:
             return
         exact, at = found
@@ -905,6 +907,25 @@ class NumericComparer:
         value = at + rng.choice(offsets) * scale
         if domain.contains(value):
             point[variable] = repr(value)
+
+    def _scaled_to_threshold(self, threshold: Threshold, point: Point) -> tuple[str, float] | None:
+        """A threshold that lies on a curve (``sqrt(x**2 + y**2) = 1e-12``) has no root in one
+        variable at most values of the others: scale the others down by powers of 100 until it
+        has, and move them there (in place). The root at the new point, or None."""
+        _, _, inputs, _ = threshold
+        for power in range(2, 24, 2):
+            trial = dict(point)
+            for other in inputs:
+                domain = self._domain(other)
+                value = float(point[other]) * 10.0**-power
+                if domain is None or domain.discrete or not domain.contains(value):
+                    return None
+                trial[other] = repr(value)
+            found = _root_at(threshold, trial)
+            if found is not None:
+                point.update((other, trial[other]) for other in inputs)
+                return found
+        return None
 
     # -- comparing -----------------------------------------------------------------------
     def compare(

@@ -1025,11 +1025,11 @@ def descent_convergence_figure(
 def sigmoid_squared_error_gradient_figure(
     z_min: float = -8.0, z_max: float = 8.0, num: int = 401, y: float = 1.0
 ) -> Figure:
-    """``|∂L/∂z|`` for cross-entropy (``|a − y|``) and squared error (``|(a − y) a (1 − a)|``).
+    """``|∂L/∂z|`` for cross-entropy (``|f − y|``) and squared error (``|(f − y) f (1 − f)|``).
 
     For ``y = 1``, a very negative ``z`` is a confidently wrong prediction: cross-entropy's
     gradient is then nearly 1, squared error's nearly 0. The squared error here is
-    ``½(a − y)²`` so that its ``∂L/∂z`` is exactly ``(a − y) a (1 − a)``.
+    ``½(f − y)²`` so that its ``∂L/∂z`` is exactly ``(f − y) f (1 − f)``.
 
     Parameters
     ----------
@@ -1059,21 +1059,21 @@ def sigmoid_squared_error_gradient_figure(
     wrong_index = 0 if y == 1.0 else -1
     ce_wrong, se_wrong = float(cross_entropy[wrong_index]), float(squared[wrong_index])
     peak = int(np.argmax(squared))
-    # The exact maximum of |(a − y) a (1 − a)| is 4/27 at a = 1/3 (y = 1) or a = 2/3 (y = 0).
+    # The exact maximum of |(f − y) f (1 − f)| is 4/27 at f = 1/3 (y = 1) or f = 2/3 (y = 0).
     a_star = 1.0 / 3.0 if y == 1.0 else 2.0 / 3.0
     z_star = math.log(a_star / (1.0 - a_star))
     se_max = abs((a_star - y) * a_star * (1.0 - a_star))
     with _drawing("sigmoid-squared-error-gradient", (7.0, 3.8)) as fig:
         ax = fig.add_subplot()
         ax.plot(
-            z, cross_entropy, color=BLUE, linestyle="-", label="cross-entropy: |∂L/∂z| = |a − y|"
+            z, cross_entropy, color=BLUE, linestyle="-", label="cross-entropy: |∂L/∂z| = |f − y|"
         )
         ax.plot(
             z,
             squared,
             color=ORANGE,
             linestyle="--",
-            label="squared error: |∂L/∂z| = |(a − y) a (1 − a)|",
+            label="squared error: |∂L/∂z| = |(f − y) f (1 − f)|",
         )
         ax.plot([z[peak]], [squared[peak]], marker="o", color=ORANGE, linestyle="none")
         ax.annotate(
@@ -1095,15 +1095,15 @@ def sigmoid_squared_error_gradient_figure(
         ratio = ce_wrong / se_wrong
         alt = (
             f"Line plot of the magnitude of ∂L/∂z against z from {format_number(z_min)} to "
-            f"{format_number(z_max)} for y = {int(y)}. The cross-entropy gradient |a − y| is "
+            f"{format_number(z_max)} for y = {int(y)}. The cross-entropy gradient |f − y| is "
             f"{format_number(ce_wrong, 4)} at z = {format_number(wrong_z)} where the model is "
             f"confidently wrong, and shrinks only as the prediction becomes right. The squared "
-            f"error gradient |(a − y) a (1 − a)| is only {format_number(se_wrong)} there, "
+            f"error gradient |(f − y) f (1 − f)| is only {format_number(se_wrong)} there, "
             f"{format_number(ratio)} times smaller; it peaks at {format_number(se_max)} "
-            f"at z = {format_number(z_star)} and vanishes at both ends."
+            f"at z = {format_number(z_star)} and tends to 0 at both ends."
         )
         caption = (
-            f"With a sigmoid, squared error multiplies the error a − y by a(1 − a): at "
+            f"With a sigmoid, squared error multiplies the error f − y by f(1 − f): at "
             f"z = {format_number(wrong_z)}, confidently wrong, its gradient is "
             f"{format_number(se_wrong)} against {format_number(ce_wrong, 4)} for cross-entropy, "
             f"so learning stalls exactly when it is most needed."
