@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from derivnotes.checker.cache import ResultCache
-from derivnotes.checker.fences import FenceError, iter_fences
+from derivnotes.checker.fences import Fence, FenceError, iter_fences
 from derivnotes.checker.messages import failure_message, summary_of, unread_display_notes
 from derivnotes.checker.results import DerivationError, DerivationResult
 
@@ -28,6 +28,12 @@ class FileReport:
     lines: list[tuple[str, str]] = field(default_factory=list)
     blocks: int = 0
     steps: int = 0
+    #: every fenced block derivnotes handles, in order (empty when the fences cannot be read)
+    fences: list[Fence] = field(default_factory=list)
+    #: the fences could not be read: the message (file:line), and nothing else was checked
+    fence_error: str | None = None
+    #: each derivation fence (by its first line's index) -> its result, or why it is malformed
+    decided: dict[int, DerivationResult | str] = field(default_factory=dict)
 
 
 def check_page(
@@ -37,13 +43,16 @@ def check_page(
     cache: ResultCache,
     verbose_steps: bool = False,
     more_problems: Callable[[DerivationResult, list[str], int], list[str]] | None = None,
+    offset: int = 0,
 ) -> FileReport:
     """Decide every derivation block of a file's *lines*; *name* is the file in messages.
 
-    The one function that checks a page: ``derivnotes check`` reports with it, and the
-    ``checker-output`` exhibit shows what it prints. *more_problems* (result, the fence's lines,
-    the index of its first line) may add ``file:line`` errors of its own, such as a display the
-    site's MathJax cannot typeset.
+    The one function that checks a page: ``derivnotes check`` reports with it, the Markdown
+    extension renders the results it holds (``decided``), and the ``checker-output`` exhibit
+    shows what it prints. *more_problems* (result, the fence's lines, the index of its first
+    line) may add ``file:line`` errors of its own, such as a display the site's MathJax cannot
+    typeset. *offset* is the number of lines before *lines* in the file (front matter a builder
+    strips), so that every message names the file's own line.
 
     Examples
     --------
@@ -55,20 +64,23 @@ def check_page(
     """
     report = FileReport()
     try:
-        fences = list(iter_fences(lines, file=name))
+        report.fences = list(iter_fences(lines, file=name, offset=offset))
     except FenceError as exc:
+        report.fence_error = str(exc)
         report.lines.append(("err", str(exc)))
         report.status = EXIT_MALFORMED
         return report
-    for fence in fences:
+    for fence in report.fences:
         if fence.language != "derivation":
             continue
         try:
-            _, result = cache.check(fence.body, file=name, line=fence.body_line)
+            _, result = cache.check(fence.body, file=name, line=offset + fence.body_line)
         except DerivationError as exc:
+            report.decided[fence.start] = str(exc)
             report.lines.append(("err", str(exc)))
             report.status = EXIT_MALFORMED
             continue
+        report.decided[fence.start] = result
         report.blocks += 1
         report.steps += len(result.steps)
         problems = []
@@ -76,7 +88,7 @@ def check_page(
             problems = more_problems(result, lines[fence.start : fence.end + 1], fence.start)
         mark = "ok  " if result.ok and not problems else "FAIL"
         report.lines.append(
-            ("out", f"{mark} {name}:{fence.start + 1}: {result.id}: {summary_of(result)}")
+            ("out", f"{mark} {name}:{offset + fence.start + 1}: {result.id}: {summary_of(result)}")
         )
         if verbose_steps:
             for step in result.steps:

@@ -21,9 +21,10 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from derivnotes.checker.cache import ResultCache
-from derivnotes.checker.fences import Fence, FenceError, iter_fences
+from derivnotes.checker.fences import Fence
 from derivnotes.checker.messages import failure_message
-from derivnotes.checker.results import DerivationError
+from derivnotes.checker.page import check_page
+from derivnotes.checker.results import DerivationResult
 from derivnotes.exhibits.fences import (
     ExhibitError,
     render_checker_output_block,
@@ -92,6 +93,7 @@ class _Page:
     file: str
     offset: int
     cache: ResultCache
+    decided: dict[int, DerivationResult | str]
 
 
 class _Failed(Exception):
@@ -99,10 +101,9 @@ class _Failed(Exception):
 
 
 def _derivation(page: _Page, fence: Fence) -> list[str]:
-    try:
-        _, result = page.cache.check(fence.body, file=page.file, line=page.offset + fence.body_line)
-    except DerivationError as exc:
-        raise _Failed(str(exc)) from exc
+    result = page.decided[fence.start]  # decided by check_page, as derivnotes check does
+    if isinstance(result, str):
+        raise _Failed(result)
     if not result.ok:
         raise _Failed(failure_message(result))
     return [page.md.htmlStash.store(render_result(result))]
@@ -267,11 +268,12 @@ class DerivationPreprocessor(Preprocessor):
         offset = source.line_offset if source else 0
         cache_dir = source.cache_dir if source and source.cache_dir else self.extension.cache_dir()
         failed = source.error if source else DerivationBuildError
-        page = _Page(self.md, file, offset, ResultCache(cache_dir))
-        try:
-            fences = list(iter_fences(lines, file=file, offset=offset))
-        except FenceError as exc:
-            raise failed(str(exc)) from exc
+        cache = ResultCache(cache_dir)
+        checked = check_page(lines, name=file, cache=cache, offset=offset)
+        if checked.fence_error is not None:
+            raise failed(checked.fence_error)
+        fences = checked.fences
+        page = _Page(self.md, file, offset, cache, checked.decided)
         errors: list[str] = []
         out: list[str] = []
         position = 0
