@@ -9,6 +9,7 @@ import yaml
 
 from conftest import DOCS, ROOT
 from derivnotes.checker.fences import iter_fences
+from derivnotes.exhibits.fences import split_stated_output
 
 PAGE = DOCS / "write-a-derivation.md"
 FENCES = list(iter_fences(PAGE.read_text(encoding="utf-8").splitlines()))
@@ -17,7 +18,7 @@ EXAMPLES = [fence for fence in FENCES if fence.language == "checker-output"]
 
 def test_each_rendered_example_is_shown_with_its_very_source() -> None:
     derivations = [fence.body for fence in FENCES if fence.language == "derivation"]
-    sources = [fence.body for fence in EXAMPLES]
+    sources = [split_stated_output(fence.body)[0] for fence in EXAMPLES]
     assert len(derivations) >= 2
     for body in derivations:
         assert body in sources, "a rendered derivation's source is not shown as it is"

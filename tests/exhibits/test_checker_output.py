@@ -10,6 +10,7 @@ import markdown
 import pytest
 
 from derivnotes.cli import main
+from derivnotes.exhibits.fences import ExhibitError, render_checker_output_block
 from derivnotes.site.extension import DerivationBuildError
 from test_cli import BAD_YAML, GOOD, MISMATCHED, REFUTED, TYPO
 
@@ -94,3 +95,30 @@ def test_derivnotes_check_skips_the_examples_but_not_an_unclosed_fence(tmp_path,
     page.write_text(example(REFUTED).rstrip().removesuffix("```"), encoding="utf-8")
     assert main(["check", "--no-cache", str(page)]) == 2
     assert "```checker-output fence opened here is never closed" in capsys.readouterr().err
+
+
+def test_every_example_on_the_site_states_its_messages_in_the_markdown_source() -> None:
+    from derivnotes.checker.fences import iter_fences
+    from derivnotes.exhibits.fences import split_stated_output
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    for page in sorted(docs.glob("*.md")):
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for fence in iter_fences(lines):
+            if fence.language == "checker-output":
+                _, stated = split_stated_output(fence.body)
+                assert stated, f"{page.name}:{fence.start + 1}: no '# derivnotes check prints:'"
+
+
+def test_a_stated_message_that_is_no_longer_printed_stops_the_build() -> None:
+    body = (
+        "id: demo\nsymbols:\n  x: real\nchains:\n  - name: c\n    steps:\n"
+        "      - expr: x + x\n      - expr: 2*x\n"
+        "# derivnotes check prints:\n#   ok   docs/example.md:1: demo: 1 checked numerically\n"
+    )
+    with pytest.raises(ExhibitError, match="Replace the lines after") as caught:
+        render_checker_output_block(body, file="docs/page.md", line=3, info="checker-output")
+    assert "#   ok   docs/example.md:1: demo: 1 proved" in str(caught.value)
+    stated = body.replace("checked numerically", "proved")
+    source, _ = render_checker_output_block(stated, file="p.md", line=3, info="checker-output")
+    assert not any("derivnotes check prints" in text for text in source)

@@ -130,6 +130,28 @@ def render_table_block(body: str, *, file: str, line: int) -> str:
 EXAMPLE_FILE = "docs/example.md"
 
 
+#: The line after which a checker-output block states what derivnotes check prints.
+PRINTS = "# derivnotes check prints:"
+
+
+def split_stated_output(body: str) -> tuple[str, str | None]:
+    r"""(the example, the output it states or None): see :func:`render_checker_output_block`.
+
+    Examples
+    --------
+    >>> split_stated_output("id: a\n# derivnotes check prints:\n#   ok   x\n#\n#   more\n")
+    ('id: a', 'ok   x\n\nmore')
+    """
+    lines = body.splitlines(keepends=True)
+    marks = [n for n, text in enumerate(lines) if text.rstrip() == PRINTS]
+    if not marks:
+        return body, None
+    stated = [text.rstrip("\n") for text in lines[marks[0] + 1 :]]
+    return "".join(lines[: marks[0]]).rstrip("\n"), "\n".join(
+        text[4:] if text.startswith("#   ") else text.lstrip("#").strip() for text in stated
+    )
+
+
 def render_checker_output_block(
     body: str, *, file: str, line: int, info: str = "", cache: Any = None
 ) -> tuple[list[str], str]:
@@ -141,6 +163,11 @@ def render_checker_output_block(
     language: ``exit=N`` stops the build (with *file*:*line*) unless the command's exit status
     is N, so an example of an error cannot silently turn into one that passes; ``unclosed``
     leaves the fence without its closing line.
+
+    The block may end with what the command prints, as YAML comments after the line
+    :data:`PRINTS` (each printed line after ``#   ``), so that the messages can be read in the
+    page's Markdown source too; the build then stops unless that is exactly what it prints now,
+    and the page shows the example without those lines.
 
     Returns the Markdown lines of the example file (a fenced code block, for the page's own
     highlighter) and the HTML of the output.
@@ -176,7 +203,8 @@ def render_checker_output_block(
             "allowed: exit=0, exit=1 or exit=2, and unclosed",
         )
     expected = next((int(w[5:]) for w in words if w.startswith("exit=")), None)
-    lines = ["```derivation", *body.splitlines()]
+    example, stated = split_stated_output(body)
+    lines = ["```derivation", *example.splitlines()]
     if "unclosed" not in words:
         lines.append("```")
     report = check_page(lines, name=EXAMPLE_FILE, cache=cache or ResultCache(None))
@@ -188,6 +216,14 @@ def render_checker_output_block(
             f"this checker-output example should make `derivnotes check` exit {expected}, "
             f"but it exits {report.status} and prints:\n{printed}\n"
             f"Fix the example, or change exit={expected}.",
+        )
+    if stated is not None and stated != printed:
+        shown = "\n".join(f"#   {text}".rstrip() for text in printed.splitlines())
+        raise ExhibitError(
+            file,
+            line,
+            f"this checker-output example states what derivnotes check prints, but it prints "
+            f"something else now. Replace the lines after '{PRINTS}' with:\n{shown}",
         )
     # Kept out of the search index (data-search-exclude): its results would show raw YAML/TeX.
     options = f'.markdown title="{EXAMPLE_FILE}" linenums="1" data-search-exclude=""'
