@@ -116,11 +116,14 @@ def step_html(step: StepResult) -> str:
     # far from view), so every formula cell starts focusable and scrollable.js drops the focus
     # from those that turn out not to scroll.
     focus = ' tabindex="0" data-dn-scrollable'
-    cells = [
-        f'<span class="dn-num" aria-hidden="true">{step.number}</span>',
-        f'<span class="dn-lhs"{focus if left else ""}>{_math(left) if left else ""}</span>',
-        f'<span class="dn-rhs"{focus if right else ""}>{_math(right) if right else ""}</span>',
-    ]
+    cells = [f'<span class="dn-num" aria-hidden="true">{step.number}</span>']
+    if split is None:  # no "=": the formula takes both cells, so it sets neither's width
+        cells.append(f'<span class="dn-lhs dn-whole"{focus}>{_math(left)}</span>')
+    else:
+        cells += [
+            f'<span class="dn-lhs"{focus if left else ""}>{_math(left) if left else ""}</span>',
+            f'<span class="dn-rhs"{focus}>{_math(right)}</span>',
+        ]
     note = []
     if words:
         label = f"step {step.number}: {words}"
