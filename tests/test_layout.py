@@ -106,6 +106,6 @@ def test_only_the_plugin_imports_mkdocs() -> None:
 
 
 def test_each_subpackage_declares_its_public_names() -> None:
-    for name in ("checker", "exhibits"):
+    for name in ("checker", "exhibits", "site"):
         text = (PACKAGE / name / "__init__.py").read_text(encoding="utf-8")
         assert "__all__" in text, name
