@@ -31,7 +31,7 @@ from derivnotes.exhibits.fences import (
     render_figure_block,
     render_table_block,
 )
-from derivnotes.site.render import render_result
+from derivnotes.site.render import render_result, split_at_first_equals
 
 
 class DerivationBuildError(Exception):
@@ -241,15 +241,7 @@ def _states_equality(tex: str) -> bool:
     >>> _states_equality(r"z = w x + b"), _states_equality(r"\sum_{i=1}^{m} L_i")
     (True, False)
     """
-    depth = 0
-    for position, char in enumerate(tex):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "=" and depth == 0 and not tex[:position].endswith(("\\", "<", ">", "!")):
-            return True
-    return False
+    return split_at_first_equals(tex) is not None
 
 
 class DerivationPreprocessor(Preprocessor):
