@@ -164,3 +164,23 @@ def test_only_the_edited_block_of_a_page_is_decided_again(tmp_path, capsys) -> N
     for fence in iter_fences(edited.splitlines()):
         cache.check(fence.body, file="page.md", line=fence.body_line)
     assert (cache.hits, cache.misses) == (1, 1)
+
+
+def test_check_json_prints_one_document_with_every_block_and_step(tmp_path, capsys) -> None:
+    import json
+
+    page = tmp_path / "page.md"
+    page.write_text(REFUTED, encoding="utf-8")
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"caf\xe9\n")
+    status = main(["check", "--json", "--no-cache", str(page), str(bad)])
+    out, _ = capsys.readouterr()
+    data = json.loads(out)  # standard output holds nothing else
+    assert status == data["status"] == 2
+    first, second = data["files"]
+    assert first["status"] == 1 and first["blocks"][0]["status"] == "refuted"
+    refuted = [s for s in first["blocks"][0]["steps"] if s["status"] == "refuted"]
+    assert refuted and refuted[0]["counterexample"] and refuted[0]["values"]
+    assert any("does not follow" in message for message in first["messages"])
+    assert second["status"] == 2 and "not UTF-8" in second["messages"][0]
+    assert "seconds" not in json.dumps(data)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from derivnotes.checker.cache import ResultCache
 from derivnotes.checker.page import EXIT_MALFORMED, EXIT_OK, EXIT_REFUTED, FileReport, check_page
-from derivnotes.checker.results import DerivationResult
+from derivnotes.checker.results import CHECKER_VERSION, DerivationResult
 from derivnotes.site.extension import DEFAULT_CACHE_DIR
 from derivnotes.site.render import typeset_pieces
 from derivnotes.site.typeset import (
@@ -98,8 +98,55 @@ def typeset_problems(
 
 
 def run_blocks(
-    paths: Sequence[str], *, cache_dir: str | None, verbose_steps: bool, out, err
+    paths: Sequence[str],
+    *,
+    cache_dir: str | None,
+    verbose_steps: bool,
+    out,
+    err,
+    as_json: bool = False,
 ) -> int:
+    """Check (or list) every file of *paths*; the exit status. With *as_json*, standard output
+    gets one JSON document (see :meth:`FileReport.to_json`) and nothing else."""
+    if as_json:
+        import io
+        import json
+
+        quiet, found = io.StringIO(), []
+        status = _run_blocks(
+            paths, cache_dir=cache_dir, verbose_steps=False, out=quiet, err=quiet, files=found
+        )
+        print(
+            json.dumps(
+                {"format": 1, "checker_version": CHECKER_VERSION, "status": status, "files": found},
+                ensure_ascii=False,
+                indent=1,
+            ),
+            file=out,
+        )
+        return status
+    return _run_blocks(paths, cache_dir=cache_dir, verbose_steps=verbose_steps, out=out, err=err)
+
+
+def _run_blocks(
+    paths: Sequence[str],
+    *,
+    cache_dir: str | None,
+    verbose_steps: bool,
+    out,
+    err,
+    files: list[dict] | None = None,
+) -> int:
+    """:func:`run_blocks`, printing as the command does; each file's JSON is added to *files*
+    when it is a list."""
+
+    def fail(name: str, message: str) -> None:
+        print(message, file=err)
+        if files is not None:
+            files.append(
+                {"file": name, "status": EXIT_MALFORMED, "blocks": [], "messages": [message]}
+            )
+
     cache = ResultCache(cache_dir)
     # Each display is also typeset with the site's MathJax (as the build will), when Node and
     # the npm packages are there; formulas the build already typeset come from its cache.
@@ -108,25 +155,25 @@ def run_blocks(
     blocks = steps = 0
     started = time.perf_counter()
     try:
-        files = list(markdown_files(paths))
+        pages = list(markdown_files(paths))
     except FileNotFoundError as exc:
-        print(f"derivnotes: {exc}", file=err)
+        fail(str(exc).split(":")[0], f"derivnotes: {exc}")
         return EXIT_MALFORMED
-    for path in files:
+    for path in pages:
         name = display_path(path)
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            print(
+            fail(
+                name,
                 f"{name}:{line}: the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
                 "cannot be read); save it as UTF-8",
-                file=err,
             )
             status = EXIT_MALFORMED
             continue
         except OSError as exc:
-            print(f"{name}: cannot read the file ({exc.strerror})", file=err)
+            fail(name, f"{name}: cannot read the file ({exc.strerror})")
             status = EXIT_MALFORMED
             continue
         try:
@@ -140,6 +187,8 @@ def run_blocks(
             report = check_page(lines, name=name, cache=cache, verbose_steps=verbose_steps)
         for stream, text in report.lines:
             print(text, file=out if stream == "out" else err)
+        if files is not None:
+            files.append(report.to_json(name))
         blocks += report.blocks
         steps += report.steps
         status = max(status, report.status)  # malformed (2) outweighs refuted (1)
@@ -148,7 +197,7 @@ def run_blocks(
         typesetter.save(prune=False)
     elapsed = time.perf_counter() - started
     print(
-        f"derivnotes: {blocks} block(s), {steps} step(s) in {len(files)} file(s), "
+        f"derivnotes: {blocks} block(s), {steps} step(s) in {len(pages)} file(s), "
         f"{elapsed:.2f} s ({cache.hits} from cache)",
         file=out,
     )
@@ -192,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="Markdown files or folders (default: docs)",
         )
         p.add_argument("--no-cache", action="store_true", help="decide every block again")
+        if name == "check":
+            p.add_argument(
+                "--json",
+                action="store_true",
+                help="print one JSON document: every block and step (see 'Write a derivation')",
+            )
         p.add_argument(
             "--cache-dir",
             default=DEFAULT_CACHE_DIR,
@@ -239,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verbose_steps=args.command == "list",
         out=sys.stdout,
         err=sys.stderr,
+        as_json=getattr(args, "json", False),
     )
 
 

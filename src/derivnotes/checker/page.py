@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from derivnotes.checker.cache import ResultCache
 from derivnotes.checker.fences import Fence, FenceError, iter_fences
 from derivnotes.checker.messages import failure_message, summary_of, unread_display_notes
-from derivnotes.checker.results import DerivationError, DerivationResult
+from derivnotes.checker.results import DerivationError, DerivationResult, StepResult
 
 __all__ = ["EXIT_MALFORMED", "EXIT_OK", "EXIT_REFUTED", "FileReport", "check_page"]
 
@@ -34,6 +34,63 @@ class FileReport:
     fence_error: str | None = None
     #: each derivation fence (by its first line's index) -> its result, or why it is malformed
     decided: dict[int, DerivationResult | str] = field(default_factory=dict)
+    #: lines of the file before the lines checked (see :func:`check_page`)
+    offset: int = 0
+
+    def to_json(self, name: str) -> dict:
+        """What ``derivnotes check --json`` prints for this file (documented on "Write a
+        derivation"): its status, every derivation block with every step, and every message.
+
+        Examples
+        --------
+        >>> page = ["```derivation", "id: x2", "symbols:", "  x: real", "chains:",
+        ...         "  - name: c", "    steps:", "      - expr: x + x", "      - expr: 3*x", "```"]
+        >>> data = check_page(page, name="p.md", cache=ResultCache(None)).to_json("p.md")
+        >>> data["status"], data["blocks"][0]["status"], data["blocks"][0]["steps"][1]["status"]
+        (1, 'refuted', 'refuted')
+        >>> sorted(data["blocks"][0]["steps"][1]["counterexample"])
+        ['x']
+        """
+        blocks = []
+        for fence in self.fences:
+            decided = self.decided.get(fence.start)
+            if decided is None:
+                continue
+            line = self.offset + fence.start + 1
+            if isinstance(decided, str):
+                blocks.append({"id": None, "line": line, "status": "malformed", "steps": []})
+                continue
+            status = "ok" if decided.ok else "malformed" if decided.malformed else "refuted"
+            blocks.append(
+                {
+                    "id": decided.id,
+                    "line": line,
+                    "status": status,
+                    "steps": [_step_json(step) for step in decided.steps],
+                }
+            )
+        messages = [text for stream, text in self.lines if stream == "err"]
+        return {"file": name, "status": self.status, "blocks": blocks, "messages": messages}
+
+
+def _step_json(step: StepResult) -> dict:
+    """One step in the JSON of ``derivnotes check --json`` (no timing: it is machine-bound)."""
+    return {
+        "chain": step.chain,
+        "number": step.number,
+        "line": step.line,
+        "status": step.status,
+        "wrong": step.wrong,
+        "ok": step.ok,
+        "method": step.method,
+        "display": step.display,
+        "display_detail": step.display_detail,
+        "counterexample": step.counterexample,
+        "values": list(step.values) if step.values is not None else None,
+        "tex": step.tex,
+        "expr": step.expr,
+        "why": step.why,
+    }
 
 
 def check_page(
@@ -62,7 +119,7 @@ def check_page(
     >>> report.status, report.lines
     (0, [('out', 'ok   docs/example.md:1: x2: 1 proved')])
     """
-    report = FileReport()
+    report = FileReport(offset=offset)
     try:
         report.fences = list(iter_fences(lines, file=name, offset=offset))
     except FenceError as exc:
