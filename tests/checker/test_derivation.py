@@ -705,10 +705,10 @@ MALFORMED = {
         "z: positive",
         "already declared",
     ),
-    "step-without-expr": (
-        GOOD.replace("        expr: sigma(-z)\n", ""),
-        r"- tex: = \sigma(-z)",
-        "no 'expr'",
+    "step-without-expr-unreadable-tex": (
+        GOOD.replace("        expr: sigma(-z)\n", "").replace("= \\sigma(-z)", "= \\sigam(-z)"),
+        r"- tex: = \sigam(-z)",
+        "no expr, so the checker reads its tex, but cannot read",
     ),
     "attribute-access": (
         GOOD.replace("expr: sigma(-z)", "expr: z.__class__"),
@@ -906,3 +906,56 @@ def test_a_written_division_the_value_cancels_is_still_seen_inside_a_sum() -> No
     result = decide(text)
     assert result.steps[1].status == "refuted", result.steps[1].method
     assert result.steps[1].counterexample["a"] == "0"
+
+
+TEX_ONLY = block(
+    symbols='z: real\ny: "{0, 1}"',
+    define="sigma(t): 1/(1 + exp(-t))",
+    chains=(
+        "  - name: dL_dz\n"
+        "    label: \\frac{\\partial L}{\\partial z}\n"
+        "    steps:\n"
+        "      - tex: \\frac{\\partial L}{\\partial z} = \\frac{\\partial}{\\partial z}"
+        "\\left(-\\left[y \\ln \\sigma(z) + (1-y)"
+        "\\ln\\left(1 - \\sigma(z)\\right)\\right]\\right)\n"
+        "      - tex: = \\sigma(z) - y\n"
+        "      - tex: = \\sigma(z) + y\n"
+        "        wrong: true\n"
+    ),
+)
+
+
+def test_a_step_with_tex_only_is_checked_from_its_reading() -> None:
+    result = decide(TEX_ONLY)
+    statuses = [(s.status, s.display) for s in result.steps]
+    assert statuses == [("start", "read"), ("proved", "read"), ("refuted", "read")]
+    assert result.ok
+    assert result.steps[1].expr == "-y + 1/(1 + exp(-z))"
+
+
+@pytest.mark.parametrize(
+    ("tex", "message"),
+    [
+        ("= \\ln 2z", "can be read as"),
+        ("= \\sigam(z)", "cannot read"),
+        ("= \\sigma(z) \\text{ for all } z", "holds words"),
+        ("= \\sigma(z) =", "nothing to read"),
+    ],
+)
+def test_a_tex_only_step_the_checker_cannot_read_is_an_error_at_its_line(
+    tex: str, message: str
+) -> None:
+    text = block(
+        symbols="z: positive",
+        define="sigma(t): 1/(1 + exp(-t))",
+        chains=f"  - name: c\n    steps:\n      - expr: log(2*z)\n      - tex: {tex}\n",
+    )
+    with pytest.raises(DerivationError, match=message) as caught:
+        decide(text)
+    assert "page.md:" in str(caught.value)
+
+
+def test_a_step_with_neither_expr_nor_tex_says_what_to_write() -> None:
+    text = block(symbols="z: real", chains="  - name: c\n    steps:\n      - why: nothing\n")
+    with pytest.raises(DerivationError, match="needs an expr"):
+        decide(text)

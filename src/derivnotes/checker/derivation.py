@@ -267,6 +267,7 @@ class Step:
     tex_generated: bool = False
     display_unchecked: bool = False
     written: Any = field(default=None, repr=False, compare=False)  # see Parser.as_written
+    tex_read: bool = False  # no expr: the value is the reading of the display's last part
 
 
 @dataclass
@@ -579,13 +580,24 @@ class _Parser:
 
     def parse_step(self, node: yaml.Node, chain: str, number: int) -> Step:
         where = f"step {number} of chain '{chain}'"
-        entries = self.mapping(node, where, STEP_KEYS, ("expr",))
-        expr_node = entries["expr"][1]
-        expr = self.scalar(expr_node, f"{where}: expr").strip()
-        local = self.names_of(expr, where, self.at(expr_node))
-        value = self.evaluate(expr, local, where, self.at(expr_node))
-        written = self.as_written(expr, local, value)
+        entries = self.mapping(node, where, STEP_KEYS, ())
         tex = self.scalar(entries["tex"][1], f"{where}: tex").strip() if "tex" in entries else ""
+        if "expr" in entries:
+            expr_node = entries["expr"][1]
+            expr = self.scalar(expr_node, f"{where}: expr").strip()
+            local = self.names_of(expr, where, self.at(expr_node))
+            value = self.evaluate(expr, local, where, self.at(expr_node))
+            written = self.as_written(expr, local, value)
+        elif tex:
+            expr_node = entries["tex"][1]
+            value = self.read_tex(tex, where, expr_node)
+            expr, written = sp.sstr(value), None
+        else:
+            raise self.error(
+                f"{where}: a step needs an expr (what is checked, in sympy syntax) or a tex (the "
+                "checker then reads it); write at least one of them",
+                node,
+            )
         why = self.scalar(entries["why"][1], f"{where}: why") if "why" in entries else None
         wrong = (
             self.boolean(entries["wrong"][1], f"{where}: wrong") if "wrong" in entries else False
@@ -631,7 +643,60 @@ class _Parser:
             tex_generated=generated,
             display_unchecked=unchecked,
             written=written,
+            tex_read="expr" not in entries,
         )
+
+    def read_tex(self, tex: str, where: str, node: yaml.Node) -> sp.Expr:
+        """The value of a step that has a tex and no expr: the reading of the display's last
+        ``=``-part, with the block's names (and the chains before this one); refused when it
+        cannot be read, or can be read in two ways (``\\ln 2x``)."""
+        line = self.at(node)
+        problem = _tex_problem(tex, math=True)
+        if problem:
+            raise self.error(f"{where}: tex {problem}", line)
+        unwrapped = unwrap_equations(tex)
+        if annotation(unwrapped) is not None:
+            raise self.error(
+                f"{where}: the step has no expr, so the checker reads its tex, which holds words "
+                "(\\text{...}); say them in the step's why",
+                line,
+            )
+        last = split_parts(unwrapped)[-1].strip()
+        if not last:
+            raise self.error(f"{where}: the tex ends with '=': there is nothing to read", line)
+        names = dict(self.scope.objects)
+        labels = {name for name, kind in self.scope.kinds.items() if kind == "chain"}
+        advice = (
+            "Write it in the notation listed on 'Write a derivation', or give the step an expr "
+            "in sympy syntax."
+        )
+        try:
+            value = tex_to_sympy(last, names, labels=labels)
+            greedy = tex_to_sympy(last, names, greedy=True, labels=labels)
+        except (SubscriptError, TexUnsupported) as exc:
+            raise self.error(
+                f"{where}: the step has no expr, so the checker reads its tex, but cannot read "
+                f"'{_short(last, 80)}': {exc}. {advice}",
+                line,
+            ) from None
+        except Exception as exc:
+            raise self.error(
+                f"{where}: the step has no expr, so the checker reads its tex, but cannot read "
+                f"'{_short(last, 80)}' ({type(exc).__name__}: {exc}). {advice}",
+                line,
+            ) from None
+        if not isinstance(value, sp.Expr):
+            raise self.error(f"{where}: the tex '{_short(last, 80)}' is not an expression", line)
+        if greedy != value and isinstance(greedy, sp.Expr) and sp.expand(greedy - value) != 0:
+            raise self.error(
+                f"{where}: the tex '{_short(last, 80)}' can be read as {sp.sstr(value)} or as "
+                f"{sp.sstr(greedy)}; put the function's argument in parentheses, e.g. \\ln(2x) "
+                "or \\ln(2)\\,x",
+                line,
+            )
+        if value.has(sp.Sum, sp.Product):
+            value = _fresh_bound(value)
+        return value
 
     def as_written(self, text: str, local: dict[str, Any], value: sp.Expr) -> sp.Expr | None:
         """The expr as written, unsimplified, when it divides by (or takes the log of) something
@@ -1119,7 +1184,7 @@ def _check_display(
             unread = detail
     if unread is not None:
         return "unparsed", unread
-    return "matched", None
+    return ("read" if step.tex_read else "matched"), None
 
 
 _TEX_NOISE = re.compile(r"\\(?:left|right|displaystyle|[,;:! ]|quad|qquad)(?![A-Za-z])|\s+")

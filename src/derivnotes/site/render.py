@@ -171,6 +171,7 @@ def _display_words(step: StepResult) -> str:
         return "read back; it is what the chain starts from"
     return {
         "matched": "read back; it says the same as the checked formula",
+        "read": "it is what was checked (the step has no expr: its TeX was read)",
         "generated": "written from the checked formula",
         "unchecked": "not checked (its author marked it so)",
         "unparsed": "could not be read",
