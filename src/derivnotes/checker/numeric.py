@@ -31,7 +31,6 @@ import functools
 import itertools
 import math
 import random
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ import sympy as sp
 from sympy.core.parameters import evaluate
 from sympy.printing.pycode import MpmathPrinter
 
+from derivnotes.checker.clock import cpu_seconds
 from derivnotes.checker.domains import Domain
 
 __all__ = [
@@ -960,9 +960,9 @@ class NumericComparer:
             configs = small
             per_config = max(MIN_POINTS // 2, math.ceil(budget / max(1, len(small))))
         compared = skipped = 0
-        deadline = time.thread_time() + COMPARE_SECONDS
+        deadline = cpu_seconds() + COMPARE_SECONDS
         for config in configs:
-            if time.thread_time() > deadline:
+            if cpu_seconds() > deadline:
                 break
             large = config not in small
             try:
@@ -979,7 +979,7 @@ class NumericComparer:
                 variables, count, salt, thresholds, exhaustive=not large, twice=not confirm
             )
             for point in points:
-                if time.thread_time() > deadline and compared >= MIN_POINTS:
+                if cpu_seconds() > deadline and compared >= MIN_POINTS:
                     break
                 verdict = self._judge(fa, fb, point)
                 if verdict == "agree":
@@ -1001,7 +1001,7 @@ class NumericComparer:
                 ),
                 sizes=[str(s) for s in sizes],
             )
-        if compared < MIN_POINTS and time.thread_time() > deadline:
+        if compared < MIN_POINTS and cpu_seconds() > deadline:
             return Outcome(
                 "error",
                 message=(

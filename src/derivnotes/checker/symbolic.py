@@ -15,11 +15,12 @@ nothing.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 
 import sympy as sp
 from sympy.core.parameters import global_parameters
+
+from derivnotes.checker.clock import cpu_seconds
 
 __all__ = ["canonical_bound", "constant_difference", "prove_equal"]
 
@@ -93,7 +94,7 @@ def prove_equal(
     >>> prove_equal(sp.log(x * y), sp.log(x) + sp.log(y)) is None
     True
     """
-    deadline = time.thread_time() + seconds
+    deadline = cpu_seconds() + seconds
     if a.has(sp.Sum, sp.Product) or b.has(sp.Sum, sp.Product):
         try:
             return _prove_sums(a - b, index_ranges or {}, deadline)
@@ -145,7 +146,7 @@ def _zero_by_strategies(diff: sp.Expr, deadline: float) -> str | None:
     if _max_power(diff) > MAX_POWER:
         ops = max(ops, 10**6)  # only the cheap evaluation check is safe
     for name, transform, limit in STRATEGIES:
-        if time.thread_time() > deadline:
+        if cpu_seconds() > deadline:
             return None
         if ops > limit:
             continue
@@ -271,7 +272,7 @@ def _prove_sums(
     if expr.has(sp.Derivative):
         expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit(deep=False))
         expr = _canonical_bound(expr)
-    if time.thread_time() > deadline:
+    if cpu_seconds() > deadline:
         return None
     expr = _resolve_deltas(expr, ranges)
     groups: dict[tuple, list[sp.Expr]] = {}
@@ -286,7 +287,7 @@ def _prove_sums(
                 groups.setdefault(tuple(total.limits[0]), []).append(coefficient * total.function)
                 continue
         rest.append(term)
-    if time.thread_time() > deadline:
+    if cpu_seconds() > deadline:
         return None
     parts = [sp.Add(*rest)] + [sp.Add(*body) for body in groups.values()]
     for part in parts:
