@@ -184,3 +184,21 @@ def test_check_json_prints_one_document_with_every_block_and_step(tmp_path, caps
     assert any("does not follow" in message for message in first["messages"])
     assert second["status"] == 2 and "not UTF-8" in second["messages"][0]
     assert "seconds" not in json.dumps(data)
+
+
+def test_a_check_whose_blocks_are_all_cached_never_imports_sympy(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.md"
+    page.write_text(GOOD, encoding="utf-8")
+    cache = tmp_path / "cache"
+    code = (
+        "import sys; from derivnotes.cli import main; "
+        f"status = main(['check', {str(page)!r}, '--cache-dir', {str(cache)!r}]); "
+        "print(status, 'sympy' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert first.stdout.split()[-2:] == ["0", "True"]  # decided: sympy needed
+    assert second.stdout.split()[-2:] == ["0", "False"], second.stdout + second.stderr

@@ -16,8 +16,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from derivnotes.checker.cache import ResultCache
-from derivnotes.checker.page import EXIT_MALFORMED, EXIT_OK, EXIT_REFUTED, FileReport, check_page
-from derivnotes.checker.results import CHECKER_VERSION, DerivationResult
+from derivnotes.checker.page import (
+    EXIT_MALFORMED,
+    EXIT_OK,
+    EXIT_REFUTED,
+    FileReport,
+    check_page,
+    json_document,
+)
+from derivnotes.checker.results import DerivationResult
 from derivnotes.site.extension import DEFAULT_CACHE_DIR
 from derivnotes.site.render import typeset_pieces
 from derivnotes.site.typeset import (
@@ -116,14 +123,7 @@ def run_blocks(
         status = _run_blocks(
             paths, cache_dir=cache_dir, verbose_steps=False, out=quiet, err=quiet, files=found
         )
-        print(
-            json.dumps(
-                {"format": 1, "checker_version": CHECKER_VERSION, "status": status, "files": found},
-                ensure_ascii=False,
-                indent=1,
-            ),
-            file=out,
-        )
+        print(json.dumps(json_document(status, found), ensure_ascii=False, indent=1), file=out)
         return status
     return _run_blocks(paths, cache_dir=cache_dir, verbose_steps=verbose_steps, out=out, err=err)
 

@@ -9,9 +9,22 @@ from dataclasses import dataclass, field
 from derivnotes.checker.cache import ResultCache
 from derivnotes.checker.fences import Fence, FenceError, iter_fences
 from derivnotes.checker.messages import failure_message, summary_of, unread_display_notes
-from derivnotes.checker.results import DerivationError, DerivationResult, StepResult
+from derivnotes.checker.results import (
+    CHECKER_VERSION,
+    DerivationError,
+    DerivationResult,
+    StepResult,
+)
 
-__all__ = ["EXIT_MALFORMED", "EXIT_OK", "EXIT_REFUTED", "FileReport", "check_page"]
+__all__ = [
+    "EXIT_MALFORMED",
+    "EXIT_OK",
+    "EXIT_REFUTED",
+    "FileReport",
+    "check_page",
+    "check_source",
+    "json_document",
+]
 
 EXIT_OK, EXIT_REFUTED, EXIT_MALFORMED = 0, 1, 2
 
@@ -166,3 +179,28 @@ def check_page(
             worst = EXIT_MALFORMED if result.malformed else EXIT_REFUTED
             report.status = max(report.status, worst)
     return report
+
+
+def json_document(status: int, files: list[dict]) -> dict:
+    """The document ``derivnotes check --json`` prints: the files' JSON (see
+    :meth:`FileReport.to_json`) with the exit status and the layout's version."""
+    return {"format": 1, "checker_version": CHECKER_VERSION, "status": status, "files": files}
+
+
+def check_source(
+    source: str, *, name: str = "derivation.md", cache: ResultCache | None = None
+) -> dict:
+    r"""Check a page's Markdown given as text (what a reader pastes): the same document
+    ``derivnotes check --json NAME`` prints for a file holding *source*. The entry point for
+    tools and for the site's checker in the browser.
+
+    Examples
+    --------
+    >>> source = "```derivation\nid: d\nsymbols:\n  x: real\nchains:\n  - name: c\n" + (
+    ...     "    steps:\n      - tex: x + x\n      - tex: = 2x\n```\n")
+    >>> document = check_source(source)
+    >>> document["status"], document["files"][0]["blocks"][0]["steps"][1]["status"]
+    (0, 'proved')
+    """
+    report = check_page(source.splitlines(), name=name, cache=cache or ResultCache(None))
+    return json_document(report.status, [report.to_json(name)])
