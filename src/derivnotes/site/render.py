@@ -167,15 +167,30 @@ def _verdict(step: StepResult) -> str:
 
 
 def _display_words(step: StepResult) -> str:
-    if step.status == "start" and step.display in ("matched", "generated"):
-        return "read back; it is what the chain starts from"
     return {
-        "matched": "read back; it says the same as the checked formula",
-        "read": "it is what was checked (the step has no expr: its TeX was read)",
-        "generated": "written from the checked formula",
-        "unchecked": "not checked (its author marked it so)",
-        "unparsed": "could not be read",
-    }.get(step.display, "disagrees with the checked formula")
+        "matched": "its display says the same as what was checked",
+        "read": "its display is what was checked (read from its TeX)",
+        "generated": "its display was written from what was checked",
+        "unchecked": "its display was not checked (its author marked it so)",
+        "unparsed": "its display could not be read",
+    }.get(step.display, "its display disagrees with what was checked")
+
+
+def _how_items(steps: list[StepResult]) -> list[str]:
+    """The "How this was checked" lines of one chain: steps with the same verdict and the
+    same display note are told once ("Steps 2–5: ...")."""
+    items: list[tuple[list[int], str]] = []
+    for step in steps[1:]:
+        words = f"{_verdict(step).rstrip('.')}; {_display_words(step)}"
+        if items and items[-1][1] == words and step.status != "refuted":
+            items[-1][0].append(step.number)
+        else:
+            items.append(([step.number], words))
+    lines = []
+    for numbers, words in items:
+        label = f"Step {numbers[0]}" if len(numbers) == 1 else f"Steps {numbers[0]}–{numbers[-1]}"
+        lines.append(f"<li><strong>{label}</strong>: {html.escape(words)}.</li>")
+    return lines
 
 
 def render_result(result: DerivationResult, *, show_chain_names: bool = False) -> str:
@@ -215,14 +230,12 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
     )
     parts.append('<ul class="dn-how-list">')
     for steps in chains.values():
-        start = steps[0].tex.strip()
-        parts.append(f"<li>From {_math(start)}:<ul>")
-        for step in steps[1:]:
-            verdict = _verdict(step).rstrip(".")
-            parts.append(
-                f"<li><strong>Step {step.number}</strong>: {html.escape(verdict)}. "
-                f"Its display: {html.escape(_display_words(step))}.</li>"
-            )
+        start = _math(steps[0].tex.strip())
+        if len(steps) == 1:  # a named expression later chains start from
+            parts.append(f"<li>{start}: an expression the chains below start from.</li>")
+            continue
+        parts.append(f"<li>From {start}:<ul>")
+        parts.extend(_how_items(steps))
         parts.append("</ul></li>")
     parts.append("</ul></details></div>")
     return "\n".join(parts)
