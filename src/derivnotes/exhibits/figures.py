@@ -396,7 +396,12 @@ def _powers_of_ten(axis: Any) -> None:
 
 
 def _legend(ax: Axes, **kwargs: Any) -> None:
-    """A frameless legend whose text follows the ink colour."""
+    """A frameless legend whose text follows the ink colour; in a phone drawing, where the plot
+    is too narrow to share with it, above the plot."""
+    if _PHONE.get():
+        handles, labels = ax.get_legend_handles_labels()
+        ax.figure.legend(handles, labels, loc="outside upper center", frameon=False, labelcolor=INK)
+        return
     ax.legend(frameon=False, labelcolor=INK, **kwargs)
 
 
@@ -632,15 +637,16 @@ def gradient_check_error_figure(
             markeredgecolor=INK,
             linestyle="none",
         )
-        ax.annotate(
-            f"best: ε = {format_number(eps_best, 2)},\nerror {format_number(err_best, 2)}",
-            xy=(eps_best, err_best),
-            xytext=(-70, -25),
-            textcoords="offset points",
-            arrowprops={"arrowstyle": "->", "color": INK, "linewidth": 0.8},
-            ha="right",
-            va="top",
-        )
+        if not _PHONE.get():  # on a phone there is no room beside the V: the caption says it
+            ax.annotate(
+                f"best: ε = {format_number(eps_best, 2)},\nerror {format_number(err_best, 2)}",
+                xy=(eps_best, err_best),
+                xytext=(-70, -25),
+                textcoords="offset points",
+                arrowprops={"arrowstyle": "->", "color": INK, "linewidth": 0.8},
+                ha="right",
+                va="top",
+            )
         ax.set_ylim(err_best / 300, errors.max() * 10)
         _powers_of_ten(ax.xaxis)
         _powers_of_ten(ax.yaxis)
@@ -973,8 +979,8 @@ def descent_convergence_figure(
 
     labels = {"ce": "sigmoid + cross-entropy", "se": "sigmoid + squared error"}
     styles = {"ce": (BLUE, "-"), "se": (ORANGE, "--")}
-    with _drawing("descent-convergence", (7.5, 3.8)) as fig:
-        left, right = fig.subplots(1, 2)
+    with _drawing("descent-convergence", (7.5, 3.8), phone_size=(PHONE_WIDTH, 6.6)) as fig:
+        left, right = fig.subplots(2, 1) if _PHONE.get() else fig.subplots(1, 2)  # stacked
         for key in ("ce", "se"):
             color, style = styles[key]
             left.plot(
@@ -1079,10 +1085,10 @@ def sigmoid_squared_error_gradient_figure(
         ax.annotate(
             f"largest: {format_number(se_max)} at z = {format_number(z_star)}",
             xy=(z[peak], squared[peak]),
-            xytext=(-15, 40),
+            xytext=(15, 40) if _PHONE.get() else (-15, 40),
             textcoords="offset points",
             arrowprops={"arrowstyle": "->", "color": INK, "linewidth": 0.8},
-            ha="right",
+            ha="left" if _PHONE.get() else "right",
         )
         wrong_side = (z_min, -4.0) if y == 1.0 else (4.0, z_max)
         ax.axvspan(*wrong_side, color=INK, alpha=0.08, linewidth=0)
