@@ -1174,7 +1174,12 @@ def _check_display(
                 continue  # '= ...' continues the display above
             return "unparsed", "an '=' with nothing on one side of it"
         if index == 0 and len(parts) > 1 and label is not None and _same_tex(text, label):
-            continue  # the chain's declared label for its start
+            # the chain's declared label for its start: accepted as written when the checker
+            # cannot read it (\partial J for a chain J); read, it must equal the chain's start
+            status, detail = _check_part(text, start, names, comparer, salt, labels, True)
+            if status == "mismatch":
+                return status, detail
+            continue
         left = index == 0 and len(parts) > 1 and start is not step
         target = start if left else step
         status, detail = _check_part(text, target, names, comparer, salt, labels, left)

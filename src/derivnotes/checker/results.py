@@ -13,7 +13,7 @@ from typing import Any
 __all__ = ["CHECKER_VERSION", "DerivationError", "DerivationResult", "StepResult"]
 
 #: Part of every cache key: bump it whenever a decision or a message could change.
-CHECKER_VERSION = "2.2.0"
+CHECKER_VERSION = "2.3.0"
 
 
 class DerivationError(Exception):
