@@ -134,13 +134,15 @@ def clean_search_index(site_dir: Path) -> int:
         if not index.is_file():
             continue
         data = json.loads(index.read_text(encoding="utf-8"))
+        before = changed
         for entry in data.get(entries, []) if isinstance(data, dict) else []:
             for key in ("title", "text"):
                 if isinstance(entry.get(key), str):
                     cleaned = strip_math(entry[key])
                     changed += cleaned != entry[key]
                     entry[key] = cleaned
-        write_atomically(index, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        if changed > before:  # an index already clean (a second run) is left as it is
+            write_atomically(index, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return changed
 
 
