@@ -21,9 +21,10 @@ Examples
 
 from __future__ import annotations
 
+import json
 import re
 
-__all__ = ["split_display"]
+__all__ = ["block_from_display", "display_names", "guess_domain", "split_display"]
 
 _DELIMITERS = re.compile(r"^\s*(\$\$|\\\[|\$)|(\$\$|\\\]|\$)\s*$")
 _ENVIRONMENT = re.compile(
@@ -81,3 +82,148 @@ def split_display(text: str) -> list[str]:
             tex = "= " + tex
         steps.append(tex)
     return steps
+
+
+# What the TeX reader says of a name the block does not declare (see checker.tex).
+_UNDECLARED = (
+    re.compile(r"^'([^'\s]+)' is not a name this block declares"),
+    re.compile(r"^'([A-Za-z]+_[A-Za-z0-9]+)' is not declared$"),
+    re.compile(r"is read as the name ([A-Za-z]+_[A-Za-z]+): declare"),
+)
+#: The sigmoid, as the site's pages define it; a display that applies \sigma to an argument
+#: gets it.
+SIGMOID = ("sigma(t)", "1/(1 + exp(-t))")
+_APPLIED_SIGMA = re.compile(r"\\sigma\s*(\(|\\left|\\big|\\Big)")
+
+
+def display_names(steps: list[str]) -> list[str]:
+    r"""The names the checker needs declared to read *steps* (as :func:`split_display` gives
+    them), in the order they are first met; ``sigma`` when the display applies ``\sigma``.
+
+    Examples
+    --------
+    >>> display_names([r"\frac{\partial}{\partial w} \ln \sigma(w x + b)", r"= (1 - \hat{y}) x"])
+    ['sigma', 'w', 'x', 'b', 'y_hat']
+    """
+    import sympy as sp
+
+    from derivnotes.checker.tex import TexUnsupported, split_parts, tex_to_sympy, unwrap_equations
+
+    names: dict[str, object] = {}
+    order: list[str] = []
+    if any(_APPLIED_SIGMA.search(tex) for tex in steps):
+        t = sp.Symbol("t")
+        names["sigma"] = sp.Lambda(t, 1 / (1 + sp.exp(-t)))
+        order.append("sigma")
+    for tex in steps:
+        try:
+            last = split_parts(unwrap_equations(tex))[-1].strip()
+        except Exception:  # a display the splitter cannot take apart: nothing to learn
+            continue
+        for _ in range(64):
+            try:
+                tex_to_sympy(last, names)
+                break
+            except TexUnsupported as exc:
+                found = next((m.group(1) for p in _UNDECLARED if (m := p.search(str(exc)))), None)
+                if found is None or found in names:
+                    break
+                names[found] = sp.Symbol(found)
+                order.append(found)
+            except Exception:
+                break
+    return order
+
+
+_REAL = {"x", "w", "b", "z", "t", "s", "u", "v", "theta", "alpha", "beta", "epsilon", "c", "k"}
+_PROBABILITY = {"f", "a", "p", "h", "y_hat", "q"}
+
+
+def guess_domain(name: str, names: list[str] | tuple[str, ...] = ()) -> str:
+    r"""The domain (or ``= definition``) a name usually has in this site's derivations, given
+    the other *names* of the display; '' when there is no usual one (the page then asks).
+
+    Examples
+    --------
+    >>> guess_domain("y"), guess_domain("w"), guess_domain("lambda"), guess_domain("q7")
+    ('{0, 1}', 'real', 'positive', '')
+    >>> guess_domain("f", ["f", "w", "x", "b"]), guess_domain("f", ["f", "z"])
+    ('= sigma(w*x + b)', '= sigma(z)')
+    >>> guess_domain("z", ["z", "w", "x"]), guess_domain("f", ["f"])
+    ('= w*x', '(0, 1)')
+    """
+    present = set(names)
+    linear = "w*x + b" if "b" in present else "w*x"
+    if name == "sigma":
+        return "= " + SIGMOID[1]
+    if name == "y":
+        return "{0, 1}"
+    if name == "z" and {"w", "x"} <= present:
+        return "= " + linear
+    if name in _PROBABILITY:
+        if "z" in present:
+            return "= sigma(z)"
+        if {"w", "x"} <= present:
+            return f"= sigma({linear})"
+        return "(0, 1)"
+    if name in _REAL:
+        return "real"
+    if name in ("lambda", "eta", "sigma_sq"):
+        return "positive"
+    return ""
+
+
+def _yaml_text(text: str) -> str:
+    """*text* as a YAML scalar that keeps every backslash: single-quoted."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def block_from_display(
+    steps: list[str], domains: dict[str, str], *, block_id: str = "pasted"
+) -> str:
+    r"""A derivation block (its YAML, without the fence) for *steps*: one chain, a tex per
+    step and no expr, so the checker reads each display; *domains* gives each name a domain,
+    or a definition written ``= expr`` (sympy syntax), as :func:`guess_domain` does.
+
+    Examples
+    --------
+    >>> print(block_from_display(["f = \\sigma(z)", "= 1 - \\sigma(-z)"],
+    ...                          {"sigma": "= 1/(1 + exp(-t))", "z": "real"}))
+    id: pasted
+    symbols:
+      z: real
+    define:
+      sigma(t): 1/(1 + exp(-t))
+    chains:
+      - name: pasted
+        label: 'f'
+        steps:
+          - tex: 'f = \sigma(z)'
+          - tex: '= 1 - \sigma(-z)'
+    """
+    symbols, define = [], []
+    for name, domain in domains.items():
+        domain = (domain or "real").strip()
+        if domain.startswith("="):
+            key = "sigma(t)" if name == "sigma" else name
+            define.append(f"  {key}: {domain[1:].strip()}")
+        else:
+            shown = json.dumps(domain) if domain[:1] in "{[\"'" else domain
+            symbols.append(f"  {name}: {shown}")
+    if any("sigma(" in line for line in define) and "sigma" not in domains:
+        define.append(f"  {SIGMOID[0]}: {SIGMOID[1]}")
+    # definitions in the order they can be read: sigma first, then what uses names defined
+    define.sort(key=lambda line: (not line.startswith("  sigma("), "sigma(" in line))
+    lines = [f"id: {block_id}"]
+    if symbols:
+        lines += ["symbols:", *symbols]
+    if define:
+        lines += ["define:", *define]
+    lines += ["chains:", "  - name: pasted"]
+    parts = steps[0].split("=") if steps else []
+    if len(parts) > 1 and parts[0].strip() and "=" not in parts[0]:
+        # what the first row says it computes (\frac{\partial L}{\partial w} = ...): the label
+        lines.append(f"    label: {_yaml_text(parts[0].strip())}")
+    lines.append("    steps:")
+    lines += [f"      - tex: {_yaml_text(tex)}" for tex in steps]
+    return "\n".join(lines)

@@ -31,6 +31,7 @@ from derivnotes.exhibits.fences import (
     render_figure_block,
     render_table_block,
 )
+from derivnotes.site.bundle import remember_source
 from derivnotes.site.render import render_result, split_at_first_equals
 
 
@@ -106,7 +107,11 @@ def _derivation(page: _Page, fence: Fence) -> list[str]:
         raise _Failed(result)
     if not result.ok:
         raise _Failed(failure_message(result))
-    return [page.md.htmlStash.store(render_result(result))]
+    # The block's source is kept by its key, for the "Edit and check" link the after-build jobs
+    # add when the site has the page "Check your derivation".
+    key = remember_source(page.cache.directory, fence.body)
+    html = render_result(result).replace("data-derivation=", f'data-dn-source="{key}" data-derivation=', 1)
+    return [page.md.htmlStash.store(html)]
 
 
 def _exhibit(page: _Page, fence: Fence) -> list[str]:

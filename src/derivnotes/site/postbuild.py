@@ -19,6 +19,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from derivnotes.site.bundle import finish_checker
 from derivnotes.site.cssprune import prune_page_styles
 from derivnotes.site.searchtext import strip_math
 from derivnotes.site.typeset import STYLESHEET, Typesetter
@@ -186,6 +187,7 @@ class PostBuild:
             # A next build (mkdocs serve) starts from this one's cache, not its process.
             self.typesetter = Typesetter(self.cache_dir)
         clean_search_index(site_dir)
+        finish_checker(site_dir, self.cache_dir or None)
 
     def close(self) -> None:
         if self.typesetter is not None:

@@ -193,8 +193,18 @@ def _how_items(steps: list[StepResult]) -> list[str]:
     return lines
 
 
-def render_result(result: DerivationResult, *, show_chain_names: bool = False) -> str:
-    """The HTML of a checked derivation block (MathJax typesets the TeX inside it)."""
+#: When the checker ran, as the "How this was checked" of a block says it.
+CHECKED_WHEN = {
+    "build": "When this site was built",
+    "browser": "Just now, in your browser",
+}
+
+
+def render_result(
+    result: DerivationResult, *, show_chain_names: bool = False, checked: str = "build"
+) -> str:
+    """The HTML of a checked derivation block (MathJax typesets the TeX inside it); *checked*
+    says when the checker ran (a key of :data:`CHECKED_WHEN`)."""
     chains: dict[str, list[StepResult]] = {}
     for step in result.steps:
         chains.setdefault(step.chain, []).append(step)
@@ -224,7 +234,7 @@ def render_result(result: DerivationResult, *, show_chain_names: bool = False) -
 
     parts.append('<details class="dn-how"><summary>How this was checked</summary>')
     parts.append(
-        "<p>When this site was built, the derivnotes checker compared every step with the step "
+        f"<p>{CHECKED_WHEN[checked]}, the derivnotes checker compared every step with the step "
         "before it, on the domains the block declares, and read every display back to make "
         "sure it says what was checked.</p>"
     )

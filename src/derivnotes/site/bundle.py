@@ -1,0 +1,404 @@
+"""The checker shipped to the reader: the files the page "Check your derivation" loads, written
+into the built site with content-hashed names.
+
+- **Pyodide** (CPython in WebAssembly, npm ``pyodide``, installed by ``make setup``): its
+  loader, its module, its ``.wasm`` and its standard library, under ``assets/checker/`` in a
+  folder named by their hash (the loader finds its files by their fixed names beside it).
+- **The checker bundle**, one zip: ``derivnotes`` (the checker, :mod:`derivnotes.store`, and the
+  site's :mod:`~derivnotes.site.render` and :mod:`~derivnotes.site.reader`) with the sympy,
+  mpmath and PyYAML the build itself runs, taken from the installed packages (their releases are
+  pinned in ``requirements.lock``): the same code as the build's checker, at the same versions.
+  PyYAML's compiled speed-up is left out (the browser runs its pure-Python parser); so are the
+  test suites, benchmarks and the parts of sympy no derivation can reach (physics, statistics,
+  the LaTeX and C parsers, ... — :data:`SYMPY_LEFT_OUT`), which a browser test proves by
+  checking every block of the site in the browser.
+- **The page's scripts**: ``check-page.js`` (the page) and ``check-worker.js`` (the Web
+  Worker), from ``derivnotes/site/static``.
+
+Every name holds a hash of the content, so a static host may let browsers cache the files for a
+year; the page learns the names from its ``data-dn-*`` attributes, which :func:`fill_pages`
+writes. The zip is built once per content (kept in the cache folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+from derivnotes.store import ContentStore, content_key
+
+__all__ = [
+    "CHECKER_PAGE_MARK",
+    "PYODIDE_FILES",
+    "SYMPY_LEFT_OUT",
+    "BrowserChecker",
+    "checker_bundle",
+    "write_browser_checker",
+]
+
+NODE_ROOT = Path(__file__).resolve().parents[3]  # the checkout, where `make setup` runs npm ci
+PYODIDE_DIR = NODE_ROOT / "node_modules" / "pyodide"
+STATIC = Path(__file__).resolve().parent / "static"
+#: What the Pyodide loader fetches, found beside it by these names.
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+#: The element of the page "Check your derivation" that the checker's files are written into.
+CHECKER_PAGE_MARK = "data-dn-checker"
+
+#: Folders of sympy that no derivation reaches (nothing the checker calls imports them).
+SYMPY_LEFT_OUT = (
+    "benchmarks",
+    "categories",
+    "crypto",
+    "diffgeom",
+    "holonomic",
+    "liealgebras",
+    "parsing/autolev",
+    "parsing/c",
+    "parsing/fortran",
+    "parsing/latex",
+    "physics/biomechanics",
+    "physics/continuum_mechanics",
+    "physics/control",
+    "physics/hep",
+    "physics/mechanics",
+    "physics/optics",
+    "physics/quantum",
+    "physics/vector",
+    "sandbox",
+    "stats",
+    "tensor/array/expressions",
+    "unify",
+    "utilities/_compilation",
+    "utilities/mathml/data",
+    "vector",
+)
+#: The derivnotes files the browser runs (the checker, and what renders and serves its result).
+DERIVNOTES_FILES = ("__init__.py", "store.py", "checker/*.py", "site/render.py", "site/reader.py")
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(f"the Python package {name} is not installed (run `make setup`)")
+    return Path(spec.origin).parent
+
+
+def _bundle_members() -> list[tuple[str, Path]]:
+    """(name in the zip, file) for every file of the bundle, sorted."""
+    members: list[tuple[str, Path]] = []
+    derivnotes = _package_dir("derivnotes")
+    for pattern in DERIVNOTES_FILES:
+        for path in sorted(derivnotes.glob(pattern)):
+            members.append((f"derivnotes/{path.relative_to(derivnotes).as_posix()}", path))
+    # site/__init__ imports nothing eagerly, so it ships as it is
+    members.append(("derivnotes/site/__init__.py", derivnotes / "site" / "__init__.py"))
+    for package in ("sympy", "mpmath", "yaml"):
+        root = _package_dir(package)
+        left_out = SYMPY_LEFT_OUT if package == "sympy" else ()
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            parts = relative.split("/")
+            if not path.is_file() or "__pycache__" in parts or path.suffix in (".pyc", ".so"):
+                continue
+            if "tests" in parts or "benchmarks" in parts or "test-examples" in parts:
+                continue
+            if any(relative == f or relative.startswith(f + "/") for f in left_out):
+                continue
+            if path.suffix not in (".py", ".txt", ".json", ".typed"):
+                continue
+            members.append((f"{package}/{relative}", path))
+    return sorted(members)
+
+
+def checker_bundle(cache_dir: str | None = None) -> bytes:
+    """The zip of everything Python the browser runs (see the module's docstring); built
+    again only when a file of it changes."""
+    members = _bundle_members()
+    digest = hashlib.sha256()
+    for name, path in members:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    key = content_key("checker-bundle", digest.hexdigest())
+    cached = Path(cache_dir) / "bundle" / f"{key}.zip" if cache_dir else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, path in members:
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # the same bytes
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    data = buffer.getvalue()
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(cached)
+    return data
+
+
+def _short_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _hashed_name(name: str, data: bytes) -> str:
+    stem, dot, suffix = name.partition(".")
+    return f"{stem}.{_short_hash(data)}{dot}{suffix}"
+
+
+class BrowserChecker:
+    """The checker's files as written into one site: their URLs relative to the site root."""
+
+    def __init__(self, pyodide: str, bundle: str, page_script: str, worker: str) -> None:
+        self.pyodide = pyodide
+        self.bundle = bundle
+        self.page_script = page_script
+        self.worker = worker
+
+
+def write_browser_checker(site_dir: Path, cache_dir: str | None = None) -> BrowserChecker:
+    """Write the checker's files into ``site_dir/assets/checker/`` (see the module docstring);
+    files of an earlier build that are no longer used are removed."""
+    missing = [name for name in PYODIDE_FILES if not (PYODIDE_DIR / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{PYODIDE_DIR}: no {', '.join(missing)}; the page 'Check your derivation' needs "
+            "Pyodide from npm: run `make setup` (npm ci installs it)"
+        )
+    target = site_dir / "assets" / "checker"
+    target.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set()
+
+    runtime = hashlib.sha256()
+    for name in PYODIDE_FILES:
+        runtime.update(name.encode() + b"\0" + (PYODIDE_DIR / name).read_bytes())
+    pyodide_folder = f"pyodide-{runtime.hexdigest()[:12]}"
+    if not (target / pyodide_folder / PYODIDE_FILES[0]).is_file():
+        tmp = target / f"{pyodide_folder}.partial"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        for name in PYODIDE_FILES:
+            shutil.copyfile(PYODIDE_DIR / name, tmp / name)
+        shutil.rmtree(target / pyodide_folder, ignore_errors=True)
+        tmp.rename(target / pyodide_folder)
+    written.add(pyodide_folder)
+
+    def put(name: str, data: bytes) -> str:
+        hashed = _hashed_name(name, data)
+        if not (target / hashed).is_file() or (target / hashed).read_bytes() != data:
+            (target / hashed).write_bytes(data)
+        written.add(hashed)
+        return hashed
+
+    bundle = put("derivnotes-checker.zip", checker_bundle(cache_dir))
+    worker = put("check-worker.js", (STATIC / "check-worker.js").read_bytes())
+    page = put("check-page.js", (STATIC / "check-page.js").read_bytes())
+    for old in target.iterdir():
+        if old.name not in written:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return BrowserChecker(
+        pyodide=f"assets/checker/{pyodide_folder}/",
+        bundle=f"assets/checker/{bundle}",
+        page_script=f"assets/checker/{page}",
+        worker=f"assets/checker/{worker}",
+    )
+
+
+_MARK = re.compile(r"<div ([^>]*\bdata-dn-checker\b[^>]*)>")
+
+
+def checker_attributes(checker: BrowserChecker, page_path: str, sources: str | None) -> str:
+    """The ``data-dn-*`` attributes of the checker's element on the page at *page_path*
+    (relative to the site root): every URL relative to the page."""
+    import posixpath
+
+    base = posixpath.dirname(page_path) or "."
+
+    def rel(url: str) -> str:
+        relative = posixpath.relpath(url.rstrip("/"), base)
+        return relative + ("/" if url.endswith("/") else "")
+
+    values = {
+        "data-dn-pyodide": rel(checker.pyodide),
+        "data-dn-bundle": rel(checker.bundle),
+        "data-dn-script": rel(checker.page_script),
+        "data-dn-worker": rel(checker.worker),
+    }
+    if sources:
+        values["data-dn-sources"] = rel(sources)
+    return " ".join(f'{key}="{value}"' for key, value in values.items())
+
+
+def fill_checker_element(html: str, attributes: str) -> str:
+    """*html* with the checker's element given *attributes* (replacing earlier ones)."""
+
+    def replace(match: re.Match[str]) -> str:
+        kept = re.sub(r'\s*data-dn-(pyodide|bundle|script|worker|sources)="[^"]*"', "", match[1])
+        return f"<div {kept} {attributes}>"
+
+    return _MARK.sub(replace, html)
+
+
+_SOURCES: dict[str, str] = {}  # this process's blocks, for a build without a cache folder
+
+
+def remember_source(cache_dir: str | os.PathLike[str] | None, text: str) -> str:
+    """Keep a derivation block's source (for its "Edit and check" link); its key."""
+    key = content_key("block-source", text)[:20]
+    _SOURCES[key] = text
+    ContentStore(cache_dir, "sources", ".yaml").write(key, text)
+    return key
+
+
+def recall_source(cache_dir: str | os.PathLike[str] | None, key: str) -> str | None:
+    """The source kept under *key* by :func:`remember_source` (None when it is not kept)."""
+    return _SOURCES.get(key) or ContentStore(cache_dir, "sources", ".yaml").read(key)
+
+
+_BLOCK_MARK = re.compile(r'data-dn-source="([0-9a-f]{20})" data-derivation="([^"]*)"')
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_HOW = '<details class="dn-how">'
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.DOTALL)
+_OPTIONS_MARK = '<option value="">'
+
+
+def _page_title(html: str) -> str:
+    import html as html_module
+
+    match = _TITLE.search(html)
+    title = html_module.unescape(match.group(1)).strip() if match else ""
+    return title.rsplit(" - ", 1)[0] if " - " in title else title
+
+
+def _rel(target: str, page: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def page_url(path: str) -> str:
+    """The URL of the page written to *path* (``check/index.html`` -> ``check/``)."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def content_security_policy(html: str) -> str:
+    """The policy the checker's page sends: scripts only from the site (and the theme's own
+    inline scripts of this page, by their hashes: nothing else inline runs), WebAssembly for
+    Pyodide, no plugin, no request to another host."""
+    import base64
+
+    hashes = []
+    for match in _INLINE_SCRIPT.finditer(html):
+        kind = re.search(r'type="([^"]*)"', match.group(1))
+        if kind and kind.group(1) not in ("text/javascript", "module"):
+            continue  # data (application/json), never run
+        digest = hashlib.sha256(match.group(2).encode("utf-8")).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *sorted(set(hashes))])
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+def _options(entries: dict[str, dict]) -> str:
+    import html as html_module
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, entry in sorted(entries.items(), key=lambda item: (item[1]["order"], item[1]["id"])):
+        groups.setdefault(entry["page"], []).append((key, entry["id"]))
+    out = []
+    for page, items in groups.items():
+        out.append(f'<optgroup label="{html_module.escape(page, quote=True)}">')
+        out.extend(f'<option value="{key}">{html_module.escape(ident)}</option>' for key, ident in items)
+        out.append("</optgroup>")
+    return "".join(out)
+
+
+def _drop_from_sitemap(site_dir: Path, url_tail: str) -> None:
+    """Take the page out of sitemap.xml (and .gz): instant navigation, which keeps the first
+    page's <head> and so its policy, then loads it as a whole page with its own policy."""
+    import gzip
+
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    pattern = re.compile(r"\s*<url>\s*<loc>[^<]*/" + re.escape(url_tail) + r"</loc>.*?</url>", re.DOTALL)
+    new = pattern.sub("", text)
+    if new != text:
+        sitemap.write_text(new, encoding="utf-8")
+        packed = site_dir / "sitemap.xml.gz"
+        if packed.is_file():
+            packed.write_bytes(gzip.compress(new.encode("utf-8"), mtime=0))
+
+
+def finish_checker(site_dir: Path, cache_dir: str | None) -> bool:
+    """The site-wide work of the browser checker, once every page is written: its files, its
+    page's attributes, examples and policy, and an "Edit and check" link under every checked
+    block. False (and nothing done) when the site has no page "Check your derivation"."""
+    pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
+    texts = {name: path.read_text(encoding="utf-8") for name, path in pages.items()}
+    checker_page = next((n for n, t in texts.items() if CHECKER_PAGE_MARK + " " in t or
+                         CHECKER_PAGE_MARK + ">" in t or CHECKER_PAGE_MARK + "=" in t), None)
+    if checker_page is None:
+        return False
+    entries: dict[str, dict] = {}
+    for order, (name, text) in enumerate(texts.items()):
+        for match in _BLOCK_MARK.finditer(text):
+            source = recall_source(cache_dir, match.group(1))
+            if source is not None:
+                entries[match.group(1)] = {
+                    "id": match.group(2), "page": _page_title(text), "source": source, "order": order,
+                }
+    checker = write_browser_checker(site_dir, cache_dir)
+    shipped = {k: {f: v[f] for f in ("id", "page", "source")} for k, v in entries.items()}
+    data = json.dumps(shipped, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    sources = f"assets/checker/{_hashed_name('blocks.json', data)}"
+    (site_dir / sources).write_bytes(data)
+
+    checker_url = page_url(checker_page)
+    for name, text in texts.items():
+        new = text
+        if name == checker_page:
+            attributes = checker_attributes(checker, name, sources)
+            mathjax = _rel("assets/vendor/mathjax/tex-chtml.js", name)
+            new = fill_checker_element(new, f'{attributes} data-dn-mathjax="{mathjax}"')
+            if _OPTIONS_MARK in new and "<optgroup" not in new:
+                at = new.index("</option>", new.index(_OPTIONS_MARK)) + len("</option>")
+                new = new[:at] + _options(entries) + new[at:]
+            new = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", new)
+            policy = content_security_policy(new)
+            new = new.replace("<head>", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{policy}">', 1)
+        out, position = [], 0
+        for match in _BLOCK_MARK.finditer(new):
+            key = match.group(1)
+            if key not in entries or f'data-dn-edit="{key}"' in new:
+                continue
+            at = new.find(_HOW, match.end())
+            if at < 0:
+                continue
+            href = f"{_rel(checker_url, name) if checker_url else '.'}/#block={key}".replace("//#", "/#")
+            out += [new[position:at],
+                    f'<p class="dn-edit"><a href="{href}" data-dn-edit="{key}">Edit and check this '
+                    f"derivation</a></p>"]
+            position = at
+        new = "".join(out) + new[position:]
+        if new != text:
+            (pages[name]).write_text(new, encoding="utf-8")
+    _drop_from_sitemap(site_dir, checker_url)
+    return True

@@ -1,0 +1,314 @@
+// The page "Check your derivation": an editor for a derivation block, a Check button, and the
+// result rendered as the site renders a block. The checker (Pyodide, sympy and the site's own
+// checker code) runs in a Web Worker and is loaded only when the reader first asks for a check.
+// Everything the checker returns is data: its HTML is built from escaped text by the site's
+// renderer and is sanitized again here before it reaches the page; messages are set as text.
+const root = document.querySelector("[data-dn-checker]");
+
+const MAX_CHARS = 40000; // derivnotes.site.reader.MAX_SOURCE_CHARS
+const TIME_LIMIT = 90; // seconds a check may take once the checker is loaded
+
+const url = (name) => new URL(root.getAttribute(name), location.href).href;
+const config = {
+  pyodide: url("data-dn-pyodide"),
+  bundle: url("data-dn-bundle"),
+};
+const workerUrl = url("data-dn-worker");
+
+let worker = null;
+let nextId = 1;
+const pending = new Map();
+
+function startWorker() {
+  worker = new Worker(workerUrl, { type: "module" });
+  worker.onmessage = (event) => {
+    const { id, progress, ready, ok, result, error } = event.data;
+    const call = pending.get(id);
+    if (!call) return;
+    if (progress) {
+      call.onProgress(progress);
+      if (ready && !call.timer) call.startTimer();
+      return;
+    }
+    pending.delete(id);
+    clearTimeout(call.timer);
+    ok ? call.resolve(result) : call.reject(new Error(error));
+  };
+  worker.onerror = (event) => {
+    const message = event.message || "the checker could not start in this browser";
+    for (const call of pending.values()) call.reject(new Error(message));
+    pending.clear();
+    worker = null;
+  };
+}
+
+// One request to the worker; rejected (and the worker stopped, to be started afresh by the next
+// request) when the check itself takes longer than TIME_LIMIT seconds.
+function ask(kind, input, onProgress = () => {}) {
+  if (!worker) startWorker();
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const call = { resolve, reject, onProgress, timer: null };
+    call.startTimer = () => {
+      call.timer = setTimeout(() => {
+        pending.delete(id);
+        worker.terminate();
+        worker = null;
+        for (const other of pending.values()) other.reject(new Error("the checker was restarted"));
+        pending.clear();
+        reject(
+          new Error(
+            `the check took longer than ${TIME_LIMIT} s in this browser and was stopped. ` +
+              "Split the block into shorter chains, or run `derivnotes check` on your own machine.",
+          ),
+        );
+      }, TIME_LIMIT * 1000);
+    };
+    pending.set(id, call);
+    worker.postMessage({ id, kind, config, input });
+  });
+}
+
+// window.derivnotes.check(source[, name]): a Promise of the JSON `derivnotes check --json NAME`
+// prints for a file NAME holding source (documented on "Write a derivation").
+window.derivnotes = Object.assign(window.derivnotes || {}, {
+  check(source, name = "derivation.md") {
+    if (typeof source !== "string") return Promise.reject(new TypeError("source must be a string"));
+    return ask("check", { source, name }).then(JSON.parse);
+  },
+});
+
+// --- Sanitizing: only the elements and attributes the site's renderer writes survive. ---------
+const ALLOWED = new Set(
+  "div span p ol ul li details summary strong em code pre a br".split(" "),
+);
+const ALLOWED_ATTRIBUTES = /^(class|id|tabindex|aria-label|aria-hidden|data-[a-z-]+|href)$/;
+
+function sanitize(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html; // a template's content is inert: nothing in it runs or loads
+  const walk = (node) => {
+    for (const child of [...node.children]) {
+      const tag = child.tagName.toLowerCase();
+      if (!ALLOWED.has(tag)) {
+        child.replaceWith(document.createTextNode(child.textContent));
+        continue;
+      }
+      for (const attribute of [...child.attributes]) {
+        const name = attribute.name.toLowerCase();
+        const value = attribute.value.trim().toLowerCase();
+        if (!ALLOWED_ATTRIBUTES.test(name) || (name === "href" && !value.startsWith("#"))) {
+          child.removeAttribute(attribute.name);
+        }
+      }
+      walk(child);
+    }
+  };
+  walk(template.content);
+  return template.content;
+}
+
+// --- Math: the site's own MathJax, loaded when a result first holds math. --------------------
+let mathjax = null;
+function typeset(element) {
+  if (!mathjax) {
+    mathjax = new Promise((resolve, reject) => {
+      window.MathJax = {
+        loader: { load: ["ui/safe"] }, // \href, \class, \style: only safe values
+        tex: {
+          inlineMath: [["\\(", "\\)"]],
+          displayMath: [["\\[", "\\]"]],
+          packages: { "[-]": ["noundefined", "require"] },
+        },
+        options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" },
+        startup: { typeset: false, ready: () => { MathJax.startup.defaultReady(); resolve(); } },
+      };
+      const tag = document.createElement("script");
+      tag.src = url("data-dn-mathjax");
+      tag.async = true;
+      tag.onerror = () => reject(new Error("MathJax could not be loaded"));
+      document.head.appendChild(tag);
+    });
+  }
+  return mathjax.then(() => window.MathJax.typesetPromise([element])).catch(() => {});
+}
+
+// --- The page ----------------------------------------------------------------------------------
+const form = root.querySelector("#dn-check-form");
+const editor = root.querySelector("#dn-source");
+const button = root.querySelector("#dn-check");
+const status = root.querySelector("#dn-status");
+const output = root.querySelector("#dn-result");
+const examples = root.querySelector("#dn-example");
+
+function say(text) {
+  status.textContent = text;
+}
+
+function message(text, kind = "error") {
+  const box = document.createElement("div");
+  box.className = `admonition ${kind === "error" ? "failure" : "success"} dn-checker-message`;
+  const pre = document.createElement("pre");
+  pre.textContent = text;
+  box.append(pre);
+  return box;
+}
+
+function show(answer) {
+  output.replaceChildren();
+  const heading = document.createElement("h2");
+  heading.id = "dn-result-heading";
+  heading.tabIndex = -1;
+  const status = answer.document.status;
+  heading.textContent =
+    status === 0
+      ? "Every step holds"
+      : status === 1
+        ? "A step is wrong"
+        : "The checker could not read everything";
+  output.append(heading);
+  for (const block of answer.blocks) {
+    if (block.html) output.append(sanitize(block.html));
+    if (block.message) output.append(message(block.message));
+  }
+  for (const text of answer.document.files[0].messages) {
+    if (!answer.blocks.some((block) => block.message && block.message.includes(text))) {
+      output.append(message(text));
+    }
+  }
+  const details = output.querySelector("details.dn-how");
+  if (details) details.open = true; // how each display was read, and each counterexample
+  typeset(output);
+  heading.focus({ preventScroll: false });
+}
+
+async function run(source) {
+  if (source.length > MAX_CHARS) {
+    output.replaceChildren(
+      message(
+        `This text has ${source.length.toLocaleString("en")} characters; the checker in the ` +
+          `browser takes at most ${MAX_CHARS.toLocaleString("en")}. Check one block at a time, ` +
+          "or run `derivnotes check` on your own machine.",
+      ),
+    );
+    return;
+  }
+  button.disabled = true;
+  const started = performance.now();
+  try {
+    const result = await ask("render", { source }, say);
+    show(JSON.parse(result));
+    say(`Checked in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  } catch (error) {
+    output.replaceChildren(message(`The check did not finish: ${error.message}`));
+    say("");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run(editor.value);
+});
+
+// Examples: the site's own blocks (their sources fetched when one is chosen).
+let sources = null;
+async function loadSource(key) {
+  if (!sources) {
+    const response = await fetch(url("data-dn-sources"));
+    sources = await response.json();
+  }
+  return sources[key];
+}
+
+if (examples) {
+  examples.addEventListener("change", async () => {
+    const key = examples.value;
+    if (!key) return;
+    const entry = await loadSource(key).catch(() => null);
+    if (entry) {
+      editor.value = entry.source;
+      output.replaceChildren();
+      say(`Loaded “${entry.id}” from the page “${entry.page}”. Press Check.`);
+    }
+  });
+}
+
+// A display pasted from a forum: read into steps, the names' domains asked for, then checked.
+const pasteForm = root.querySelector("#dn-paste-form");
+const display = root.querySelector("#dn-display");
+const names = root.querySelector("#dn-names");
+
+function nameRow(entry) {
+  const row = document.createElement("p");
+  row.className = "dn-name-row";
+  const id = `dn-domain-${entry.name}`;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = entry.name;
+  const input = document.createElement("input");
+  input.id = id;
+  input.name = entry.name;
+  input.value = entry.domain;
+  input.required = true;
+  input.placeholder = "a domain: real, positive, (0, 1), {0, 1}; or = a definition";
+  input.setAttribute("autocomplete", "off");
+  input.setAttribute("spellcheck", "false");
+  row.append(label, " ", input);
+  if (!entry.domain) {
+    const hint = document.createElement("span");
+    hint.className = "dn-name-hint";
+    hint.textContent = " (cannot be guessed: say where it lives)";
+    row.append(hint);
+  }
+  return row;
+}
+
+if (pasteForm) {
+  pasteForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const domains = {};
+    for (const input of names.querySelectorAll("input")) domains[input.name] = input.value;
+    const button = pasteForm.querySelector("button");
+    button.disabled = true;
+    try {
+      const read = JSON.parse(await ask("read", { source: display.value }, say));
+      const known = read.names.map((entry) => entry.name).join(" ");
+      if (names.dataset.read !== known) {
+        // first reading (or new names): show every name with its guess, ask for the rest
+        names.dataset.read = known;
+        names.replaceChildren(...read.names.map(nameRow));
+        const missing = read.names.filter((entry) => !entry.domain);
+        if (missing.length) {
+          say(`Say where ${missing.map((e) => e.name).join(", ")} live, then press the button again.`);
+          names.querySelector("input:invalid")?.focus();
+          return;
+        }
+        for (const entry of read.names) domains[entry.name] = entry.domain;
+      }
+      const block = await ask("block", { steps: read.steps, domains }, say);
+      editor.value = block;
+      await run(block);
+    } catch (error) {
+      output.replaceChildren(message(`The display could not be read: ${error.message}`));
+      say("");
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+// Arriving from "Edit and check" on a page: #block=KEY opens that block and checks it.
+const wanted = new URLSearchParams(location.hash.slice(1)).get("block");
+if (wanted) {
+  loadSource(wanted)
+    .then((entry) => {
+      if (!entry) return;
+      editor.value = entry.source;
+      if (examples) examples.value = wanted;
+      say(`Opened “${entry.id}” from the page “${entry.page}”.`);
+      run(entry.source);
+    })
+    .catch(() => say("That block could not be found; the editor holds an example instead."));
+}
