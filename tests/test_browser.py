@@ -65,7 +65,7 @@ class Visit:
     failed_requests: list[str] = field(default_factory=list)
 
     def report(self) -> dict:
-        self.page.wait_for_function(WAIT_FOR_MATHJAX_JS, timeout=30_000)
+        # evaluate, not wait_for_function: the checker's page forbids evaluating strings
         self.page.evaluate(WAIT_FOR_MATHJAX_JS)
         return self.page.evaluate(PAGE_REPORT_JS)
 

@@ -6,7 +6,8 @@
 const root = document.querySelector("[data-dn-checker]");
 
 const MAX_CHARS = 40000; // derivnotes.site.reader.MAX_SOURCE_CHARS
-const TIME_LIMIT = 90; // seconds a check may take once the checker is loaded
+// Seconds a check may take once the checker is loaded (tests set data-dn-time-limit).
+const timeLimit = () => Number(root.dataset.dnTimeLimit) || 90;
 
 const url = (name) => new URL(root.getAttribute(name), location.href).href;
 const config = {
@@ -43,13 +44,14 @@ function startWorker() {
 }
 
 // One request to the worker; rejected (and the worker stopped, to be started afresh by the next
-// request) when the check itself takes longer than TIME_LIMIT seconds.
+// request) when the check itself takes longer than timeLimit() seconds.
 function ask(kind, input, onProgress = () => {}) {
   if (!worker) startWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const call = { resolve, reject, onProgress, timer: null };
     call.startTimer = () => {
+      const limit = timeLimit();
       call.timer = setTimeout(() => {
         pending.delete(id);
         worker.terminate();
@@ -58,11 +60,11 @@ function ask(kind, input, onProgress = () => {}) {
         pending.clear();
         reject(
           new Error(
-            `the check took longer than ${TIME_LIMIT} s in this browser and was stopped. ` +
+            `the check took longer than ${limit} s in this browser and was stopped. ` +
               "Split the block into shorter chains, or run `derivnotes check` on your own machine.",
           ),
         );
-      }, TIME_LIMIT * 1000);
+      }, limit * 1000);
     };
     pending.set(id, call);
     worker.postMessage({ id, kind, config, input });
