@@ -84,7 +84,9 @@ def test_no_serious_or_critical_axe_violations(
 ) -> None:
     axe = axe_path()
     color_scheme, viewport = VIEWS[view]
-    context = browser.new_context(color_scheme=color_scheme, viewport=viewport)
+    # axe is injected as an inline script, which the checker's page forbids (its policy is
+    # tested in test_check_page.py): the test's context bypasses page policies.
+    context = browser.new_context(color_scheme=color_scheme, viewport=viewport, bypass_csp=True)
     try:
         page = context.new_page()
         page.goto(site_server + url, wait_until="load")
@@ -101,6 +103,32 @@ def test_no_serious_or_critical_axe_violations(
         f"/{url} ({view}): axe-core {result['version']} found "
         f"{len(blocking)} serious or critical violation(s):\n{describe(blocking)}"
     )
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_the_checkers_results_are_accessible(browser, site_server: str, view: str) -> None:
+    """"Check your derivation" after a check of the forum's display: the names asked for, the
+    marks, the counterexample and the checker's message, in both schemes and on a phone."""
+    axe = axe_path()
+    color_scheme, viewport = VIEWS[view]
+    context = browser.new_context(color_scheme=color_scheme, viewport=viewport, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(site_server + "check/", wait_until="load")
+        page.evaluate(SETTLE_JS, SCHEMES[color_scheme])
+        page.click("#dn-paste-form button")
+        page.wait_for_function(
+            "() => document.querySelector('#dn-result h2') && window.MathJax && "
+            "document.querySelector('#dn-result mjx-container')",
+            timeout=120_000,
+        )
+        page.evaluate(SETTLE_JS, SCHEMES[color_scheme])
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate(RUN_AXE_JS)
+    finally:
+        context.close()
+    blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert blocking == [], f"check/ with results ({view}):\n{describe(blocking)}"
 
 
 @pytest.mark.parametrize(

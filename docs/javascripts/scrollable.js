@@ -12,6 +12,7 @@
   // (Displays typeset at build time are focusable already: tabindex="0".)
   var SCROLLERS = ".md-typeset div.arithmatex:not([tabindex]), .md-typeset .md-typeset__scrollwrap, " +
                   ".md-typeset .dn-lhs, .md-typeset .dn-rhs, .md-typeset .dn-figure-scroll, " +
+                  ".md-typeset .dn-how-start, " +
                   ".md-typeset .highlight-ipynb, .md-typeset .jp-OutputArea-output";
   if (!("ResizeObserver" in window)) return;
 
@@ -85,6 +86,12 @@
     });
   }
 
+
+  // Content a page's script adds later ("Check your derivation" shows its results so) is
+  // announced with a "derivnotes:content" event on the added element.
+  document.addEventListener("derivnotes:content", function (event) {
+    event.target.querySelectorAll(SCROLLERS).forEach(watch);
+  });
 
   if (window.document$) window.document$.subscribe(page);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", page);

@@ -240,7 +240,10 @@ def render_result(
     )
     parts.append('<ul class="dn-how-list">')
     for steps in chains.values():
-        start = _math(steps[0].tex.strip())
+        # the start by what it names (L in "L = ..."), or whole; a long one scrolls
+        split = split_at_first_equals(steps[0].tex.strip())
+        named = split[0].strip() if split and split[0].strip() else steps[0].tex.strip()
+        start = f'<span class="dn-how-start">{_math(named)}</span>'
         if len(steps) == 1:  # a named expression later chains start from
             parts.append(f"<li>{start}: an expression the chains below start from.</li>")
             continue

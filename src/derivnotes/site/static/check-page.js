@@ -180,7 +180,9 @@ function show(answer) {
   }
   const details = output.querySelector("details.dn-how");
   if (details) details.open = true; // how each display was read, and each counterexample
-  typeset(output);
+  typeset(output).then(() =>
+    output.dispatchEvent(new CustomEvent("derivnotes:content", { bubbles: true })),
+  );
   heading.focus({ preventScroll: false });
 }
 
@@ -301,8 +303,8 @@ if (pasteForm) {
   });
 }
 
-// Arriving from "Edit and check" on a page: #block=KEY opens that block and checks it.
-const wanted = new URLSearchParams(location.hash.slice(1)).get("block");
+// Arriving from "Edit and check" on a page: ?block=KEY opens that block and checks it.
+const wanted = new URLSearchParams(location.search).get("block");
 if (wanted) {
   loadSource(wanted)
     .then((entry) => {

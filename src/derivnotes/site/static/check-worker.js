@@ -13,7 +13,7 @@ async function start(config, id) {
   const response = await fetch(config.bundle);
   if (!response.ok) throw new Error(`the checker's files could not be loaded (${response.status})`);
   const data = new Uint8Array(await response.arrayBuffer());
-  pyodide.unpackArchive(data, "zip", { extractDir: "/lib/derivnotes" });
+  pyodide.unpackArchive(data, "xztar", { extractDir: "/lib/derivnotes" });
   say("Starting the checker (step 3 of 3)…");
   pyodide.runPython(`
 import sys
