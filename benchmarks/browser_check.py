@@ -13,6 +13,7 @@ Aims (issue 15): first result <= 8 s, a second <= 0.3 s on this 2-core machine.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -35,10 +36,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
     def handle(self) -> None:
-        try:
+        # a request the browser gave up (a worker stopped): nothing to report
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # a request the browser gave up (a worker stopped): nothing to report
 
 
 def _sizes(site: Path, urls: list[str]) -> tuple[int, int]:
@@ -117,7 +117,8 @@ def main() -> None:
                 runs.append(run)
                 print(
                     f"run {number}: before click {run['before'][0] / 1024:.0f} kB "
-                    f"({run['before'][1] / 1024:.0f} kB gzip); after {run['after'][0] / 1e6:.1f} MB "
+                    f"({run['before'][1] / 1024:.0f} kB gzip); "
+                    f"after {run['after'][0] / 1e6:.1f} MB "
                     f"({run['after'][1] / 1e6:.1f} MB gzip); first result {run['cold']:.2f} s; "
                     f"second {run['warm']:.3f} s"
                 )

@@ -107,7 +107,7 @@ def test_no_serious_or_critical_axe_violations(
 
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_the_checkers_results_are_accessible(browser, site_server: str, view: str) -> None:
-    """"Check your derivation" after a check of the forum's display: the names asked for, the
+    """ "Check your derivation" after a check of the forum's display: the names asked for, the
     marks, the counterexample and the checker's message, in both schemes and on a phone."""
     axe = axe_path()
     color_scheme, viewport = VIEWS[view]

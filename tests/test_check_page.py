@@ -52,8 +52,13 @@ def test_the_checker_files_exist_and_are_named_by_their_content(built_site: Path
     assert "pyodide.asm.wasm" in names and "pyodide.mjs" in names
     stamp = pyodide.name.split("-", 1)[1]
     runtime = hashlib.sha256()
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-                 "pyodide-lock.json"):
+    for name in (
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+    ):
         runtime.update(name.encode() + b"\0" + (pyodide / name).read_bytes())
     assert runtime.hexdigest().startswith(stamp)
 
@@ -65,7 +70,9 @@ def test_the_page_forbids_inline_script(built_site: Path) -> None:
     directives = dict(d.strip().split(" ", 1) for d in policy.group(1).split(";") if d.strip())
     script = directives["script-src"].split()
     assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
-    assert set(script) - {"'self'", "'wasm-unsafe-eval'"} <= {s for s in script if s.startswith("'sha256-")}
+    assert set(script) - {"'self'", "'wasm-unsafe-eval'"} <= {
+        s for s in script if s.startswith("'sha256-")
+    }
     assert directives["object-src"] == "'none'" and directives["connect-src"] == "'self'"
     assert html.index("Content-Security-Policy") < html.index("<script"), "policy after a script"
 
@@ -82,7 +89,9 @@ def test_every_block_of_the_site_has_an_edit_link_to_its_own_source(built_site: 
         links = re.findall(r'<a href="([^"]*)\?block=([0-9a-f]+)" data-dn-edit="\2">', text)
         assert len(links) == len(blocks), f"{page}: {len(blocks)} blocks, {len(links)} links"
         for href, key in links:
-            assert (page.parent / href / "index.html").resolve() == (built_site / CHECK / "index.html")
+            assert (page.parent / href / "index.html").resolve() == (
+                built_site / CHECK / "index.html"
+            )
             assert key in sources
         fences += len(blocks)
     assert fences >= 30 and len(sources) == fences
@@ -137,7 +146,9 @@ class CheckerPage:
     def wait(self, expression: str, seconds: float = 90) -> object:
         deadline = time.monotonic() + seconds
         while True:
-            value = self.page.evaluate(f"() => {{ try {{ return {expression}; }} catch (e) {{ return null; }} }}")
+            value = self.page.evaluate(
+                f"() => {{ try {{ return {expression}; }} catch (e) {{ return null; }} }}"
+            )
             if value:
                 return value
             if time.monotonic() > deadline:
@@ -197,7 +208,9 @@ def test_the_friendly_example_is_proved_and_a_wrong_step_refuted(checker) -> Non
 
 
 def test_a_malformed_block_is_named_at_its_line(checker) -> None:
-    result = checker.check_editor("id: broken\nsymbols:\n  x: real\nchains:\n  - name: c\n    steps: [")
+    result = checker.check_editor(
+        "id: broken\nsymbols:\n  x: real\nchains:\n  - name: c\n    steps: ["
+    )
     assert result["heading"] == "The checker could not read everything"
     assert "your derivation:6" in result["text"]
 
@@ -211,7 +224,7 @@ def test_the_forum_display_is_read_and_its_wrong_step_named(checker) -> None:
     names = checker.page.evaluate(
         "() => [...document.querySelectorAll('#dn-names input')].map(i => [i.name, i.value])"
     )
-    assert ["y", "{0, 1}"] in names and ["f", "= sigma(w*x)"] in names
+    assert ["y", "{0, 1}"] in names and ["f", "= sigma(w*x + b)"] in names
 
 
 def test_a_name_that_cannot_be_guessed_is_asked_for(checker) -> None:
@@ -228,9 +241,20 @@ def test_a_name_that_cannot_be_guessed_is_asked_for(checker) -> None:
 
 def _cli_json(path: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "derivnotes", "check", "--json", "--no-cache",
-         str(path.relative_to(ROOT))],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "derivnotes",
+            "check",
+            "--json",
+            "--no-cache",
+            str(path.relative_to(ROOT)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     return json.loads(done.stdout)
 
@@ -258,7 +282,8 @@ chains:
         expr: x + x
       - tex: = 2x \href{javascript:window.pwned=4}{x}
         expr: 2*x
-        why: '[click](javascript:window.pwned=5) <script>window.pwned=6</script> <a href="javascript:window.pwned=7">a</a> $\href{javascript:window.pwned=8}{y}$'
+        why: '[click](javascript:window.pwned=5) <script>window.pwned=6</script>
+          <a href="javascript:window.pwned=7">a</a> $\href{javascript:window.pwned=8}{y}$'
 """
 
 
@@ -292,10 +317,14 @@ def test_inline_script_is_refused_by_the_page_policy(checker) -> None:
 
 
 def test_a_check_too_long_is_stopped_and_the_page_stays_usable(checker) -> None:
-    checker.page.evaluate("() => document.querySelector('[data-dn-checker]').dataset.dnTimeLimit = '0.001'")
+    checker.page.evaluate(
+        "() => document.querySelector('[data-dn-checker]').dataset.dnTimeLimit = '0.001'"
+    )
     stopped = checker.check_editor(SMALL)
     assert "took longer than" in stopped["text"]
-    checker.page.evaluate("() => delete document.querySelector('[data-dn-checker]').dataset.dnTimeLimit")
+    checker.page.evaluate(
+        "() => delete document.querySelector('[data-dn-checker]').dataset.dnTimeLimit"
+    )
     again = checker.check_editor(SMALL)
     assert again["marks"] == ["start", "proved"]
     too_big = checker.check_editor("x" * 50_000)
@@ -304,8 +333,11 @@ def test_a_check_too_long_is_stopped_and_the_page_stays_usable(checker) -> None:
 
 def test_no_request_leaves_the_site(checker) -> None:
     origin = urlsplit(checker.base).netloc
-    foreign = [u for u in checker.requests if urlsplit(u).scheme not in ("data", "blob")
-               and urlsplit(u).netloc != origin]
+    foreign = [
+        u
+        for u in checker.requests
+        if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != origin
+    ]
     assert foreign == []
 
 
@@ -348,8 +380,10 @@ def test_edit_and_check_opens_the_block_and_checks_it(browser, site_server) -> N
     context = browser.new_context()
     page = CheckerPage(context, site_server)
     page.page.goto(site_server + "common-mistakes/")
-    link = page.page.query_selector('[data-derivation="mistake-uncancelled"] ~ * a[data-dn-edit], '
-                                    '[data-derivation="mistake-uncancelled"] a[data-dn-edit]')
+    link = page.page.query_selector(
+        '[data-derivation="mistake-uncancelled"] ~ * a[data-dn-edit], '
+        '[data-derivation="mistake-uncancelled"] a[data-dn-edit]'
+    )
     assert link is not None
     link.click()
     page.wait("location.pathname.endsWith('/check/') && typeof window.derivnotes === 'object'", 20)

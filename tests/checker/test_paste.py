@@ -64,3 +64,85 @@ def test_the_forum_derivation_with_its_mistake_is_checked_step_by_step() -> None
     statuses = [s["status"] for s in document["files"][0]["blocks"][0]["steps"]]
     assert statuses == ["start", "proved", "proved", "refuted"]
     assert document["status"] == 1
+
+
+# Displays as learners post them, read with the page's guesses and checked: (display, marks).
+# Each is what a learner would paste to ask "is my derivation right?".
+LEARNERS = {
+    "forum-missing-factor": (
+        r"""\begin{aligned}
+\frac{\partial L}{\partial w} &= \frac{\partial}{\partial w}\left(-\left[y \ln f + (1-y)\ln(1-f)\right]\right) \\
+&= \left(-\frac{y}{f} + \frac{1-y}{1-f}\right) x \\
+&= \frac{f - y}{f(1-f)}\, x
+\end{aligned}""",
+        ["start", "refuted", "proved"],
+    ),
+    "sigmoid-derivative": (
+        r"$$\frac{d}{dz}\sigma(z) = \frac{e^{-z}}{(1+e^{-z})^2} \\ = \sigma(z)(1-\sigma(z))$$",
+        ["start", "proved"],
+    ),
+    "dz-with-a-for-the-activation": (
+        r"\frac{\partial L}{\partial z} &= \frac{\partial}{\partial z}\left(-y \ln a - (1-y) \ln(1-a)\right) \\ &= a - y",
+        ["start", "proved"],
+    ),
+    "y-hat-and-log": (
+        r"\frac{\partial L}{\partial w} = \frac{\partial}{\partial w}\left(-y\log\hat{y} - (1-y)\log(1-\hat{y})\right) \\ = (\hat{y} - y)x",
+        ["start", "proved"],
+    ),
+    "stars-and-bare-ln": (
+        r"\frac{d}{dw} (-y*ln(f) - (1-y)*ln(1-f)) \\ = (f-y)*x",
+        ["start", "proved"],
+    ),
+    "eqalign-bias-sign-error": (
+        r"\eqalign{\frac{\partial L}{\partial b} &= \frac{\partial}{\partial b}\left(-y\ln f-(1-y)\ln(1-f)\right) \\ &= y - f}",
+        ["start", "refuted"],
+    ),
+    "squared-error": (
+        r"\frac{\partial}{\partial w}\frac{1}{2}(wx + b - y)^2 \\ = (wx + b - y)x",
+        ["start", "proved"],
+    ),
+    "sigma-of-z-with-z-defined": (
+        r"\frac{\partial L}{\partial w} &= \frac{\partial}{\partial w}\left(-y\ln\sigma(z) - (1-y)\ln(1-\sigma(z))\right) \\ &= (\sigma(z) - y)\,x",
+        ["start", "proved"],
+    ),
+    "dropped-x": (
+        r"\begin{align*} \frac{\partial L}{\partial w} &= \frac{\partial}{\partial w}\left(-y\ln\sigma(z) - (1-y)\ln(1-\sigma(z))\right) \\ &= \sigma(z) - y \end{align*}",
+        ["start", "refuted"],
+    ),
+    "one-minus-sigma": (
+        r"1 - \sigma(z) = \frac{e^{-z}}{1 + e^{-z}} \\ = \sigma(-z) \\ = \sigma(z) - 1",
+        ["start", "proved", "refuted"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEARNERS))
+def test_a_learners_display_is_checked_with_the_guessed_domains(name: str) -> None:
+    from derivnotes.site.reader import check_for_reader, read_display
+
+    display, marks = LEARNERS[name]
+    read = read_display(display)
+    assert all(entry["domain"] for entry in read["names"]), read["names"]  # nothing to ask
+    document = check_for_reader(read["block"])["document"]
+    (block,) = document["files"][0]["blocks"]
+    assert [step["status"] for step in block["steps"]] == marks, document["files"][0]["messages"]
+
+
+def test_names_nobody_can_guess_are_left_to_the_reader() -> None:
+    from derivnotes.checker.paste import display_names, guess_domains
+
+    names = display_names(split_display(r"g^2 - 1 = (g - 1)(g + 1) \\ = \mu \cdot L"))
+    assert names == ["g", "mu", "L"]
+    assert guess_domains(names) == {"g": "", "mu": "", "L": ""}
+
+
+def test_a_block_from_a_display_keeps_every_backslash_and_quote() -> None:
+    import yaml
+
+    from derivnotes.checker.paste import block_from_display
+
+    steps = [r"\frac{a'}{b} = \text{it's} \\", r"= {0, 1}: #"]
+    block = yaml.safe_load(block_from_display(steps, {"a": "{0, 1}", "b": "= a + 1"}))
+    assert [s["tex"] for s in block["chains"][0]["steps"]] == steps
+    assert block["symbols"] == {"a": "{0, 1}"} and block["define"] == {"b": "a + 1"}
+    assert block["chains"][0]["label"] == r"\frac{a'}{b}"

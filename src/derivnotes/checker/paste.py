@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["block_from_display", "display_names", "guess_domain", "split_display"]
+__all__ = ["block_from_display", "display_names", "guess_domain", "guess_domains", "split_display"]
 
 _DELIMITERS = re.compile(r"^\s*(\$\$|\\\[|\$)|(\$\$|\\\]|\$)\s*$")
 _ENVIRONMENT = re.compile(
@@ -137,40 +137,62 @@ def display_names(steps: list[str]) -> list[str]:
 
 _REAL = {"x", "w", "b", "z", "t", "s", "u", "v", "theta", "alpha", "beta", "epsilon", "c", "k"}
 _PROBABILITY = {"f", "a", "p", "h", "y_hat", "q"}
+_LINEAR = ("w", "x", "b")
 
 
 def guess_domain(name: str, names: list[str] | tuple[str, ...] = ()) -> str:
     r"""The domain (or ``= definition``) a name usually has in this site's derivations, given
     the other *names* of the display; '' when there is no usual one (the page then asks).
 
+    A prediction (f, a, \hat{y}, ...) in a display that also holds z is the sigmoid of z, and z
+    is w x + b when w, x or b appear; without z, the prediction is the sigmoid of w x + b
+    (:func:`guess_domains` then adds the names that definition uses).
+
     Examples
     --------
     >>> guess_domain("y"), guess_domain("w"), guess_domain("lambda"), guess_domain("q7")
     ('{0, 1}', 'real', 'positive', '')
-    >>> guess_domain("f", ["f", "w", "x", "b"]), guess_domain("f", ["f", "z"])
-    ('= sigma(w*x + b)', '= sigma(z)')
-    >>> guess_domain("z", ["z", "w", "x"]), guess_domain("f", ["f"])
-    ('= w*x', '(0, 1)')
+    >>> guess_domain("f", ["f", "w", "x"]), guess_domain("f", ["f", "z"]), guess_domain("f", ["f"])
+    ('= sigma(w*x + b)', '= sigma(z)', '(0, 1)')
+    >>> guess_domain("z", ["z", "b"]), guess_domain("z", ["z"])
+    ('= w*x + b', 'real')
     """
     present = set(names)
-    linear = "w*x + b" if "b" in present else "w*x"
+    linear = bool(present & set(_LINEAR))
     if name == "sigma":
         return "= " + SIGMOID[1]
     if name == "y":
         return "{0, 1}"
-    if name == "z" and {"w", "x"} <= present:
-        return "= " + linear
+    if name == "z" and linear:
+        return "= w*x + b"
     if name in _PROBABILITY:
         if "z" in present:
             return "= sigma(z)"
-        if {"w", "x"} <= present:
-            return f"= sigma({linear})"
+        if linear:
+            return "= sigma(w*x + b)"
         return "(0, 1)"
     if name in _REAL:
         return "real"
-    if name in ("lambda", "eta", "sigma_sq"):
+    if name in ("lambda", "eta"):
         return "positive"
     return ""
+
+
+def guess_domains(names: list[str]) -> dict[str, str]:
+    """:func:`guess_domain` for each of *names*, in order, then for the names the guessed
+    definitions use that the display does not (``w``, ``x``, ``b`` of ``sigma(w*x + b)``).
+
+    Examples
+    --------
+    >>> guess_domains(["b", "y", "f"])
+    {'b': 'real', 'y': '{0, 1}', 'f': '= sigma(w*x + b)', 'w': 'real', 'x': 'real'}
+    """
+    guesses = {name: guess_domain(name, names) for name in names}
+    used = " ".join(value for value in guesses.values() if value.startswith("="))
+    for extra in _LINEAR:
+        if extra not in guesses and re.search(rf"\b{extra}\b", used):
+            guesses[extra] = "real"
+    return guesses
 
 
 def _yaml_text(text: str) -> str:

@@ -4,10 +4,11 @@ into the built site with content-hashed names.
 - **Pyodide** (CPython in WebAssembly, npm ``pyodide``, installed by ``make setup``): its
   loader, its module, its ``.wasm`` and its standard library, under ``assets/checker/`` in a
   folder named by their hash (the loader finds its files by their fixed names beside it).
-- **The checker bundle**, one ``.tar.xz``: ``derivnotes`` (the checker, :mod:`derivnotes.store`, and the
-  site's :mod:`~derivnotes.site.render` and :mod:`~derivnotes.site.reader`) with the sympy,
-  mpmath and PyYAML the build itself runs, taken from the installed packages (their releases are
-  pinned in ``requirements.lock``): the same code as the build's checker, at the same versions.
+- **The checker bundle**, one ``.tar.xz``: ``derivnotes`` (the checker,
+  :mod:`derivnotes.store`, and the site's :mod:`~derivnotes.site.render` and
+  :mod:`~derivnotes.site.reader`) with the sympy, mpmath and PyYAML the build itself runs,
+  taken from the installed packages (their releases are pinned in ``requirements.lock``): the
+  same code as the build's checker, at the same versions.
   PyYAML's compiled speed-up is left out (the browser runs its pure-Python parser); so are the
   test suites, benchmarks and the parts of sympy no derivation can reach (physics, statistics,
   the LaTeX and C parsers, ... — :data:`SYMPY_LEFT_OUT`), which a browser test proves by
@@ -22,6 +23,7 @@ writes. The archive is built once per content (kept in the cache folder).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import io
@@ -124,8 +126,8 @@ def _bundle_members() -> list[tuple[str, Path]]:
 
 
 def checker_bundle(cache_dir: str | None = None) -> bytes:
-    """The archive (tar.xz) of everything Python the browser runs (see the module's docstring); built
-    again only when a file of it changes."""
+    """The archive (tar.xz) of everything Python the browser runs (see the module's
+    docstring); built again only when a file of it changes."""
     members = _bundle_members()
     digest = hashlib.sha256()
     for name, path in members:
@@ -248,7 +250,9 @@ def fill_checker_element(html: str, attributes: str) -> str:
     """*html* with the checker's element given *attributes* (replacing earlier ones)."""
 
     def replace(match: re.Match[str]) -> str:
-        kept = re.sub(r'\s*data-dn-(pyodide|bundle|script|worker|sources)="[^"]*"', "", match[1])
+        kept = re.sub(
+            r'\s*data-dn-(pyodide|bundle|script|worker|sources|mathjax)="[^"]*"', "", match[1]
+        )
         return f"<div {kept} {attributes}>"
 
     return _MARK.sub(replace, html)
@@ -326,7 +330,9 @@ def _options(entries: dict[str, dict]) -> str:
     out = []
     for page, items in groups.items():
         out.append(f'<optgroup label="{html_module.escape(page, quote=True)}">')
-        out.extend(f'<option value="{key}">{html_module.escape(ident)}</option>' for key, ident in items)
+        out.extend(
+            f'<option value="{key}">{html_module.escape(ident)}</option>' for key, ident in items
+        )
         out.append("</optgroup>")
     return "".join(out)
 
@@ -340,7 +346,9 @@ def _drop_from_sitemap(site_dir: Path, url_tail: str) -> None:
     if not sitemap.is_file():
         return
     text = sitemap.read_text(encoding="utf-8")
-    pattern = re.compile(r"\s*<url>\s*<loc>[^<]*/" + re.escape(url_tail) + r"</loc>.*?</url>", re.DOTALL)
+    pattern = re.compile(
+        r"\s*<url>\s*<loc>[^<]*/" + re.escape(url_tail) + r"</loc>.*?</url>", re.DOTALL
+    )
     new = pattern.sub("", text)
     if new != text:
         sitemap.write_text(new, encoding="utf-8")
@@ -355,17 +363,34 @@ def finish_checker(site_dir: Path, cache_dir: str | None) -> bool:
     block. False (and nothing done) when the site has no page "Check your derivation"."""
     pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
     texts = {name: path.read_text(encoding="utf-8") for name, path in pages.items()}
-    checker_page = next((n for n, t in texts.items() if CHECKER_PAGE_MARK + " " in t or
-                         CHECKER_PAGE_MARK + ">" in t or CHECKER_PAGE_MARK + "=" in t), None)
+    checker_page = next(
+        (
+            n
+            for n, t in texts.items()
+            if CHECKER_PAGE_MARK + " " in t
+            or CHECKER_PAGE_MARK + ">" in t
+            or CHECKER_PAGE_MARK + "=" in t
+        ),
+        None,
+    )
     if checker_page is None:
         return False
+    shipped_before: dict[str, dict] = {}  # a second run over the same site keeps what it had
+    for old in sorted((site_dir / "assets" / "checker").glob("blocks.*.json")):
+        with contextlib.suppress(OSError, ValueError):
+            shipped_before.update(json.loads(old.read_text(encoding="utf-8")))
     entries: dict[str, dict] = {}
-    for order, (name, text) in enumerate(texts.items()):
+    for order, text in enumerate(texts.values()):
         for match in _BLOCK_MARK.finditer(text):
             source = recall_source(cache_dir, match.group(1))
+            if source is None and isinstance(shipped_before.get(match.group(1)), dict):
+                source = shipped_before[match.group(1)].get("source")
             if source is not None:
                 entries[match.group(1)] = {
-                    "id": match.group(2), "page": _page_title(text), "source": source, "order": order,
+                    "id": match.group(2),
+                    "page": _page_title(text),
+                    "source": source,
+                    "order": order,
                 }
     checker = write_browser_checker(site_dir, cache_dir)
     shipped = {k: {f: v[f] for f in ("id", "page", "source")} for k, v in entries.items()}
@@ -383,9 +408,13 @@ def finish_checker(site_dir: Path, cache_dir: str | None) -> bool:
             if _OPTIONS_MARK in new and "<optgroup" not in new:
                 at = new.index("</option>", new.index(_OPTIONS_MARK)) + len("</option>")
                 new = new[:at] + _options(entries) + new[at:]
-            new = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", new)
+            new = re.sub(r'\n<meta http-equiv="Content-Security-Policy"[^>]*>', "", new)
             policy = content_security_policy(new)
-            new = new.replace("<head>", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{policy}">', 1)
+            new = new.replace(
+                "<head>",
+                f'<head>\n<meta http-equiv="Content-Security-Policy" content="{policy}">',
+                1,
+            )
         out, position = [], 0
         for match in _BLOCK_MARK.finditer(new):
             key = match.group(1)
@@ -394,10 +423,14 @@ def finish_checker(site_dir: Path, cache_dir: str | None) -> bool:
             at = new.find(_HOW, match.end())
             if at < 0:
                 continue
-            href = f"{_rel(checker_url, name) if checker_url else '.'}/?block={key}".replace("//?", "/?")
-            out += [new[position:at],
-                    f'<p class="dn-edit"><a href="{href}" data-dn-edit="{key}">Edit and check this '
-                    f"derivation</a></p>"]
+            href = f"{_rel(checker_url, name) if checker_url else '.'}/?block={key}".replace(
+                "//?", "/?"
+            )
+            out += [
+                new[position:at],
+                f'<p class="dn-edit"><a href="{href}" data-dn-edit="{key}">Edit and check this '
+                f"derivation</a></p>",
+            ]
             position = at
         new = "".join(out) + new[position:]
         if new != text:

@@ -110,7 +110,9 @@ def _derivation(page: _Page, fence: Fence) -> list[str]:
     # The block's source is kept by its key, for the "Edit and check" link the after-build jobs
     # add when the site has the page "Check your derivation".
     key = remember_source(page.cache.directory, fence.body)
-    html = render_result(result).replace("data-derivation=", f'data-dn-source="{key}" data-derivation=', 1)
+    html = render_result(result).replace(
+        "data-derivation=", f'data-dn-source="{key}" data-derivation=', 1
+    )
     return [page.md.htmlStash.store(html)]
 
 

@@ -26,9 +26,8 @@ True
 from __future__ import annotations
 
 from derivnotes.checker.cache import ResultCache
-from derivnotes.checker.fences import iter_fences
 from derivnotes.checker.page import check_page, json_document
-from derivnotes.checker.paste import block_from_display, display_names, guess_domain, split_display
+from derivnotes.checker.paste import block_from_display, display_names, guess_domains, split_display
 from derivnotes.checker.results import DerivationResult
 from derivnotes.site.render import render_result
 
@@ -85,8 +84,13 @@ def check_for_reader(source: str, name: str = EDITOR_NAME) -> dict:
             )
     if report.fence_error:
         blocks.append(
-            {"line": None, "id": None, "status": "malformed", "html": None,
-             "message": report.fence_error}
+            {
+                "line": None,
+                "id": None,
+                "status": "malformed",
+                "html": None,
+                "message": report.fence_error,
+            }
         )
     if not blocks and not report.fence_error:
         document["files"][0]["messages"].append(
@@ -110,9 +114,9 @@ def read_display(display: str) -> dict:
     those guesses (see :func:`~derivnotes.checker.paste.block_from_display`)."""
     steps = split_display(display)
     names = display_names(steps)
-    guesses = {name: guess_domain(name, names) for name in names}
+    guesses = guess_domains(names)
     return {
         "steps": steps,
-        "names": [{"name": name, "domain": guesses[name]} for name in names],
+        "names": [{"name": name, "domain": domain} for name, domain in guesses.items()],
         "block": block_from_display(steps, guesses),
     }

@@ -1,0 +1,96 @@
+"""The checker shipped to the browser: the archive's content, what it leaves out, and the
+after-build work on the site (run twice, it changes nothing)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+from derivnotes.site.bundle import SYMPY_LEFT_OUT, checker_bundle, finish_checker
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _names(data: bytes) -> list[str]:
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:xz") as archive:
+        return archive.getnames()
+
+
+def test_the_bundle_holds_the_checker_and_its_libraries_and_nothing_compiled(tmp_path) -> None:
+    data = checker_bundle(str(tmp_path))
+    assert checker_bundle(str(tmp_path)) == data  # from the cache, the same bytes
+    names = _names(data)
+    for needed in (
+        "derivnotes/checker/page.py",
+        "derivnotes/site/render.py",
+        "derivnotes/site/reader.py",
+        "sympy/__init__.py",
+        "mpmath/__init__.py",
+        "yaml/__init__.py",
+    ):
+        assert needed in names
+    assert not [n for n in names if n.endswith((".so", ".pyc")) or "/tests/" in n]
+    assert not [
+        n
+        for n in names
+        if n.startswith("derivnotes/") and ("exhibits" in n or "plugin" in n or "extension" in n)
+    ]
+    for folder in SYMPY_LEFT_OUT:
+        assert not [n for n in names if n.startswith(f"sympy/{folder}/")], folder
+
+
+def test_the_bundle_is_the_same_bytes_built_twice() -> None:
+    assert checker_bundle(None) == checker_bundle(None)
+
+
+PROBE = r"""
+import glob, json, sys
+from derivnotes.checker.cache import ResultCache
+from derivnotes.site.reader import check_for_reader, read_display
+pages = sorted(glob.glob("docs/*.md")) + sorted(glob.glob("tests/checker/adversarial/*.md"))
+for page in pages:
+    check_for_reader(open(page, encoding="utf-8").read(), name=page)
+read_display(r"\frac{\partial L}{\partial w} = \frac{\partial}{\partial w}(-y \ln f) \\ = x")
+print(json.dumps(sorted(getattr(m, "__file__", "") or "" for m in list(sys.modules.values()))))
+"""
+
+
+def test_no_left_out_part_of_sympy_is_imported_while_checking_every_page() -> None:
+    """What the browser lacks, checking the site's pages and the adversarial pages never
+    imports (checked in CPython, fresh; the browser test checks the site's pages there too)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    files = json.loads(done.stdout)
+    hit = [
+        f for f in files for folder in SYMPY_LEFT_OUT if f"/sympy/{folder}/" in f.replace("\\", "/")
+    ]
+    assert hit == []
+
+
+def test_the_after_build_work_done_twice_changes_nothing(built_site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    assert finish_checker(copy, None)
+    changed = [
+        p
+        for p in sorted(copy.rglob("*"))
+        if p.is_file() and p.read_bytes() != (built_site / p.relative_to(copy)).read_bytes()
+    ]
+    assert changed == []
+
+
+def test_a_site_without_the_checkers_page_gets_nothing(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html><head></head><body>hi</body></html>")
+    assert finish_checker(tmp_path, None) is False
+    assert not (tmp_path / "assets").exists()
