@@ -75,19 +75,19 @@ LEARNERS = {
 &= \left(-\frac{y}{f} + \frac{1-y}{1-f}\right) x \\
 &= \frac{f - y}{f(1-f)}\, x
 \end{aligned}""",
-        ["start", "refuted", "proved"],
+        ["start", "proved", "refuted", "proved"],
     ),
     "sigmoid-derivative": (
         r"$$\frac{d}{dz}\sigma(z) = \frac{e^{-z}}{(1+e^{-z})^2} \\ = \sigma(z)(1-\sigma(z))$$",
-        ["start", "proved"],
+        ["start", "proved", "proved"],
     ),
     "dz-with-a-for-the-activation": (
         r"\frac{\partial L}{\partial z} &= \frac{\partial}{\partial z}\left(-y \ln a - (1-y) \ln(1-a)\right) \\ &= a - y",
-        ["start", "proved"],
+        ["start", "proved", "proved"],
     ),
     "y-hat-and-log": (
         r"\frac{\partial L}{\partial w} = \frac{\partial}{\partial w}\left(-y\log\hat{y} - (1-y)\log(1-\hat{y})\right) \\ = (\hat{y} - y)x",
-        ["start", "proved"],
+        ["start", "proved", "proved"],
     ),
     "stars-and-bare-ln": (
         r"\frac{d}{dw} (-y*ln(f) - (1-y)*ln(1-f)) \\ = (f-y)*x",
@@ -95,7 +95,7 @@ LEARNERS = {
     ),
     "eqalign-bias-sign-error": (
         r"\eqalign{\frac{\partial L}{\partial b} &= \frac{\partial}{\partial b}\left(-y\ln f-(1-y)\ln(1-f)\right) \\ &= y - f}",
-        ["start", "refuted"],
+        ["start", "proved", "refuted"],
     ),
     "squared-error": (
         r"\frac{\partial}{\partial w}\frac{1}{2}(wx + b - y)^2 \\ = (wx + b - y)x",
@@ -103,15 +103,23 @@ LEARNERS = {
     ),
     "sigma-of-z-with-z-defined": (
         r"\frac{\partial L}{\partial w} &= \frac{\partial}{\partial w}\left(-y\ln\sigma(z) - (1-y)\ln(1-\sigma(z))\right) \\ &= (\sigma(z) - y)\,x",
-        ["start", "proved"],
+        ["start", "proved", "proved"],
     ),
     "dropped-x": (
         r"\begin{align*} \frac{\partial L}{\partial w} &= \frac{\partial}{\partial w}\left(-y\ln\sigma(z) - (1-y)\ln(1-\sigma(z))\right) \\ &= \sigma(z) - y \end{align*}",
-        ["start", "refuted"],
+        ["start", "proved", "refuted"],
     ),
     "one-minus-sigma": (
         r"1 - \sigma(z) = \frac{e^{-z}}{1 + e^{-z}} \\ = \sigma(-z) \\ = \sigma(z) - 1",
-        ["start", "proved", "refuted"],
+        ["start", "proved", "proved", "refuted"],
+    ),
+    "one-line-claim": (
+        r"\frac{\partial L}{\partial w} = \frac{f - y}{f(1-f)}\, x",
+        ["start", "refuted"],
+    ),
+    "lambda-penalty": (
+        r"\frac{\partial}{\partial w}\left(\frac{\lambda}{2} w^2\right) = \lambda w",
+        ["start", "proved"],
     ),
 }
 

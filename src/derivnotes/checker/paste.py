@@ -22,9 +22,17 @@ Examples
 from __future__ import annotations
 
 import json
+import keyword
 import re
 
-__all__ = ["block_from_display", "display_names", "guess_domain", "guess_domains", "split_display"]
+__all__ = [
+    "block_from_display",
+    "display_names",
+    "guess_domain",
+    "guess_domains",
+    "one_claim_per_step",
+    "split_display",
+]
 
 _DELIMITERS = re.compile(r"^\s*(\$\$|\\\[|\$)|(\$\$|\\\]|\$)\s*$")
 _ENVIRONMENT = re.compile(
@@ -81,6 +89,27 @@ def split_display(text: str) -> list[str]:
         if steps and not tex.startswith("="):
             tex = "= " + tex
         steps.append(tex)
+    return steps
+
+
+def one_claim_per_step(rows: list[str]) -> list[str]:
+    r"""*rows* (from :func:`split_display`) cut at every top-level ``=``, so that each equality a
+    learner wrote is a step the checker compares with the one before: ``A = B = C`` on one row
+    is three steps, ``A``, ``= B`` and ``= C``.
+
+    Examples
+    --------
+    >>> one_claim_per_step([r"\frac{\partial L}{\partial w} = \frac{a}{b} = c", "= d", "= "])
+    ['\\frac{\\partial L}{\\partial w}', '= \\frac{a}{b}', '= c', '= d']
+    """
+    from derivnotes.checker.tex import split_parts
+
+    steps: list[str] = []
+    for row in rows:
+        for part in split_parts(row):
+            part = part.strip()
+            if part:
+                steps.append(f"= {part}" if steps else part)
     return steps
 
 
@@ -171,6 +200,12 @@ def guess_domain(name: str, names: list[str] | tuple[str, ...] = ()) -> str:
         if linear:
             return "= sigma(w*x + b)"
         return "(0, 1)"
+    if name == "L":  # the logistic loss, of the prediction the display names
+        prediction = next((p for p in ("f", "a", "y_hat", "p", "h") if p in present), None)
+        if prediction is None:
+            prediction = "sigma(z)" if "z" in present else "sigma(w*x + b)" if linear else None
+        if prediction is not None:
+            return f"= -(y*log({prediction}) + (1 - y)*log(1 - {prediction}))"
     if name in _REAL:
         return "real"
     if name in ("lambda", "eta"):
@@ -200,6 +235,21 @@ def _yaml_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _in_reading_order(definitions: dict[str, str]) -> list[tuple[str, str]]:
+    """*definitions* ordered so that each comes after the definitions it uses (a circle is
+    left in the given order: the checker then names it)."""
+    names = {key.split("(")[0]: key for key in definitions}
+    uses = {
+        key: {names[n] for n in re.findall(r"[A-Za-z_]\w*", text) if n in names and names[n] != key}
+        for key, text in definitions.items()
+    }
+    ordered: list[str] = []
+    while len(ordered) < len(definitions):
+        ready = [k for k in definitions if k not in ordered and uses[k] <= set(ordered)]
+        ordered += ready or [k for k in definitions if k not in ordered]
+    return [(key, definitions[key]) for key in ordered]
+
+
 def block_from_display(
     steps: list[str], domains: dict[str, str], *, block_id: str = "pasted"
 ) -> str:
@@ -223,19 +273,20 @@ def block_from_display(
           - tex: 'f = \sigma(z)'
           - tex: '= 1 - \sigma(-z)'
     """
-    symbols, define = [], []
+    symbols, definitions = [], {}
     for name, domain in domains.items():
         domain = (domain or "real").strip()
+        if keyword.iskeyword(name):  # \lambda: the block's name is lambda_, which TeX finds
+            name += "_"
         if domain.startswith("="):
-            key = "sigma(t)" if name == "sigma" else name
-            define.append(f"  {key}: {domain[1:].strip()}")
+            key = SIGMOID[0] if name == "sigma" else name
+            definitions[key] = domain[1:].strip()
         else:
             shown = json.dumps(domain) if domain[:1] in "{[\"'" else domain
             symbols.append(f"  {name}: {shown}")
-    if any("sigma(" in line for line in define) and "sigma" not in domains:
-        define.append(f"  {SIGMOID[0]}: {SIGMOID[1]}")
-    # definitions in the order they can be read: sigma first, then what uses names defined
-    define.sort(key=lambda line: (not line.startswith("  sigma("), "sigma(" in line))
+    if any("sigma(" in text for text in definitions.values()) and SIGMOID[0] not in definitions:
+        definitions[SIGMOID[0]] = SIGMOID[1]
+    define = [f"  {key}: {text}" for key, text in _in_reading_order(definitions)]
     lines = [f"id: {block_id}"]
     if symbols:
         lines += ["symbols:", *symbols]

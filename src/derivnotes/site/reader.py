@@ -27,7 +27,13 @@ from __future__ import annotations
 
 from derivnotes.checker.cache import ResultCache
 from derivnotes.checker.page import check_page, json_document
-from derivnotes.checker.paste import block_from_display, display_names, guess_domains, split_display
+from derivnotes.checker.paste import (
+    block_from_display,
+    display_names,
+    guess_domains,
+    one_claim_per_step,
+    split_display,
+)
 from derivnotes.checker.results import DerivationResult
 from derivnotes.site.render import render_result
 
@@ -109,10 +115,10 @@ def _within(message: str, name: str, first: int, last: int) -> bool:
 
 
 def read_display(display: str) -> dict:
-    """A display pasted from a forum, read for the page: its steps (one per row), every name it
+    """A display pasted from a forum, read for the page: its steps (one per equality), every name it
     uses with the domain guessed for it ('' when none can be guessed), and a block built from
     those guesses (see :func:`~derivnotes.checker.paste.block_from_display`)."""
-    steps = split_display(display)
+    steps = one_claim_per_step(split_display(display))
     names = display_names(steps)
     guesses = guess_domains(names)
     return {

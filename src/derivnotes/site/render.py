@@ -167,13 +167,22 @@ def _verdict(step: StepResult) -> str:
 
 
 def _display_words(step: StepResult) -> str:
-    return {
-        "matched": "its display says the same as what was checked",
-        "read": "its display is what was checked (read from its TeX)",
-        "generated": "its display was written from what was checked",
-        "unchecked": "its display was not checked (its author marked it so)",
-        "unparsed": "its display could not be read",
-    }.get(step.display, "its display disagrees with what was checked")
+    """What became of a step's display, as HTML: a display read from its TeX (a step without an
+    expr) says what it was read as."""
+    if step.display == "read" and step.expr:
+        return (
+            "its display is what was checked, read from its TeX as "
+            f"<code>{html.escape(step.expr, quote=False)}</code>"
+        )
+    return html.escape(
+        {
+            "matched": "its display says the same as what was checked",
+            "read": "its display is what was checked (read from its TeX)",
+            "generated": "its display was written from what was checked",
+            "unchecked": "its display was not checked (its author marked it so)",
+            "unparsed": "its display could not be read",
+        }.get(step.display, "its display disagrees with what was checked")
+    )
 
 
 def _how_items(steps: list[StepResult]) -> list[str]:
@@ -181,7 +190,7 @@ def _how_items(steps: list[StepResult]) -> list[str]:
     same display note are told once ("Steps 2–5: ...")."""
     items: list[tuple[list[int], str]] = []
     for step in steps[1:]:
-        words = f"{_verdict(step).rstrip('.')}; {_display_words(step)}"
+        words = f"{html.escape(_verdict(step).rstrip('.'))}; {_display_words(step)}"
         if items and items[-1][1] == words and step.status != "refuted":
             items[-1][0].append(step.number)
         else:
@@ -189,7 +198,7 @@ def _how_items(steps: list[StepResult]) -> list[str]:
     lines = []
     for numbers, words in items:
         label = f"Step {numbers[0]}" if len(numbers) == 1 else f"Steps {numbers[0]}–{numbers[-1]}"
-        lines.append(f"<li><strong>{label}</strong>: {html.escape(words)}.</li>")
+        lines.append(f"<li><strong>{label}</strong>: {words}.</li>")
     return lines
 
 
@@ -247,7 +256,12 @@ def render_result(
         if len(steps) == 1:  # a named expression later chains start from
             parts.append(f"<li>{start}: an expression the chains below start from.</li>")
             continue
-        parts.append(f"<li>From {start}:<ul>")
+        reading = ""
+        if steps[0].display == "read" and steps[0].expr:
+            reading = (
+                f" (read from its TeX as <code>{html.escape(steps[0].expr, quote=False)}</code>)"
+            )
+        parts.append(f"<li>From {start}{reading}:<ul>")
         parts.extend(_how_items(steps))
         parts.append("</ul></li>")
     parts.append("</ul></details></div>")
