@@ -220,7 +220,8 @@ def test_the_forum_display_is_read_and_its_wrong_step_named(checker) -> None:
     checker.page.click("#dn-paste-form button")
     checker.wait("document.querySelector('#dn-result h2')")
     result = checker.result()
-    assert result["marks"] == ["start", "refuted", "proved"], result["text"][:600]
+    assert result["marks"] == ["start", "proved", "refuted", "proved"], result["text"][:600]
+    assert "Step 3 is wrong" in result["text"]  # its counterexample, under the steps
     names = checker.page.evaluate(
         "() => [...document.querySelectorAll('#dn-names input')].map(i => [i.name, i.value])"
     )
@@ -236,7 +237,7 @@ def test_a_name_that_cannot_be_guessed_is_asked_for(checker) -> None:
     checker.page.fill("#dn-names input[name=g]", "real")
     checker.page.click("#dn-paste-form button")
     checker.wait("document.querySelector('#dn-result h2')")
-    assert checker.result()["marks"] == ["start", "refuted"]  # row 1 holds both its parts
+    assert checker.result()["marks"] == ["start", "proved", "refuted"]  # one step per "="
 
 
 def _cli_json(path: Path) -> dict:

@@ -1330,6 +1330,40 @@ def _decide(
     return "numeric", outcome.describe(), outcome, None
 
 
+def _defined_values(
+    d: Derivation, point: dict[str, str] | None, step: Step, before: Step | None
+) -> dict[str, str] | None:
+    """The values, at a counterexample *point*, of the names the block defines (``f`` for
+    ``sigma(w*x + b)``) that the two steps' displays show: what a reader needs to redo the
+    arithmetic by hand. None when there is none."""
+    if not point:
+        return None
+    shown = set(
+        re.findall(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?", f"{step.tex} {before.tex if before else ''}")
+    )
+    at = {}
+    for name, text in point.items():
+        obj = d.scope.objects.get(name)
+        if isinstance(obj, sp.Symbol):
+            try:
+                at[obj] = sp.sympify(text)
+            except (sp.SympifyError, TypeError, ValueError):
+                return None
+    values: dict[str, str] = {}
+    for name, kind in d.scope.kinds.items():
+        if kind != "abbreviation" or name not in shown or name in point:
+            continue
+        try:
+            value = sp.N(d.scope.objects[name].subs(at), 6)
+        except Exception:  # an abbreviation of arrays or sums: not shown
+            continue
+        if value.is_real and value.is_finite:
+            values[name] = sp.sstr(value, full_prec=False)
+        if len(values) == 4:
+            break
+    return values or None
+
+
 def check_derivation(d: Derivation) -> DerivationResult:
     """Decide every step of *d* and cross-check every display.
 
@@ -1402,6 +1436,11 @@ def check_derivation(d: Derivation) -> DerivationResult:
                     compared_with=compared.expr if compared is not None else None,
                     counterexample=outcome.counterexample if outcome is not None else None,
                     values=outcome.values if outcome is not None else None,
+                    where=(
+                        _defined_values(d, outcome.counterexample, step, compared)
+                        if status == "refuted" and outcome is not None
+                        else None
+                    ),
                     display=display,
                     display_detail=detail,
                     message=message,

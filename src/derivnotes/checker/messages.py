@@ -52,6 +52,8 @@ def counterexample_text(step: StepResult) -> str:
     if not step.counterexample:
         return "The checker found no counterexample."
     point = ", ".join(f"{name} = {value}" for name, value in step.counterexample.items())
+    if step.where:
+        point += " (there " + ", ".join(f"{n} = {v}" for n, v in step.where.items()) + ")"
     if step.values:
         before, after = step.values
         return (

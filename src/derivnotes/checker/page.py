@@ -99,6 +99,7 @@ def _step_json(step: StepResult) -> dict:
         "display": step.display,
         "display_detail": step.display_detail,
         "counterexample": step.counterexample,
+        "where": step.where,
         "values": list(step.values) if step.values is not None else None,
         "tex": step.tex,
         "expr": step.expr,

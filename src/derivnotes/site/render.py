@@ -232,7 +232,8 @@ def render_result(
         parts.extend(step_html(step) for step in steps)
         parts.append("</ol>")
         for step in steps:
-            if step.wrong and step.status == "refuted":
+            # An intended mistake, on the site; any refuted step, in a reader's browser.
+            if step.status == "refuted" and (step.wrong or checked == "browser"):
                 parts.append(
                     '<div class="admonition failure dn-counterexample">'
                     f'<p class="admonition-title">Step {step.number} is wrong — the checker\'s '

@@ -122,7 +122,11 @@ function typeset(element) {
           displayMath: [["\\[", "\\]"]],
           packages: { "[-]": ["noundefined", "require"] },
         },
-        options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" },
+        options: {
+          ignoreHtmlClass: ".*|",
+          processHtmlClass: "arithmatex",
+          enableMenu: false, // no tab stop per formula (the scrolling cells have their own)
+        },
         startup: { typeset: false, ready: () => { MathJax.startup.defaultReady(); resolve(); } },
       };
       const tag = document.createElement("script");
@@ -136,15 +140,26 @@ function typeset(element) {
 }
 
 // --- The page ----------------------------------------------------------------------------------
-const form = root.querySelector("#dn-check-form");
-const editor = root.querySelector("#dn-source");
-const button = root.querySelector("#dn-check");
-const status = root.querySelector("#dn-status");
-const output = root.querySelector("#dn-result");
-const examples = root.querySelector("#dn-example");
+const byId = (id) => document.getElementById(id);
+const form = byId("dn-check-form");
+const editor = byId("dn-source");
+const button = byId("dn-check");
+const output = byId("dn-result");
+const examples = byId("dn-example");
+const pasteForm = byId("dn-paste-form");
+const display = byId("dn-display");
+const names = byId("dn-names");
+// Each form has its own progress line, and the result is shown right under the form it answers.
+let status = byId("dn-status");
 
 function say(text) {
   status.textContent = text;
+}
+
+function answering(which) {
+  for (const line of [byId("dn-status"), byId("dn-paste-status")]) if (line) line.textContent = "";
+  status = byId(which === pasteForm ? "dn-paste-status" : "dn-status") || byId("dn-status");
+  which.after(output);
 }
 
 function message(text, kind = "error") {
@@ -156,37 +171,82 @@ function message(text, kind = "error") {
   return box;
 }
 
+function technical(text) {
+  // The checker's full message (file:line, what was compared): folded, for those who want it.
+  const details = document.createElement("details");
+  details.className = "dn-checker-details";
+  const summary = document.createElement("summary");
+  summary.textContent = "The checker's full message";
+  const pre = document.createElement("pre");
+  pre.textContent = text;
+  details.append(summary, pre);
+  return details;
+}
+
+function headingText(answer) {
+  const status = answer.document.status;
+  if (status === 2) return "The checker could not read everything";
+  if (status === 1) return "A step is wrong";
+  const steps = answer.document.files[0].blocks.flatMap((block) => block.steps);
+  if (steps.some((step) => step.wrong)) return "Every step holds, and each marked mistake is refuted";
+  if (!steps.some((step) => step.status !== "start")) return "Nothing to compare: one step only";
+  return "Every step holds";
+}
+
 function show(answer) {
   output.replaceChildren();
   const heading = document.createElement("h2");
   heading.id = "dn-result-heading";
   heading.tabIndex = -1;
-  const status = answer.document.status;
-  heading.textContent =
-    status === 0
-      ? "Every step holds"
-      : status === 1
-        ? "A step is wrong"
-        : "The checker could not read everything";
+  heading.textContent = headingText(answer);
   output.append(heading);
   for (const block of answer.blocks) {
-    if (block.html) output.append(sanitize(block.html));
-    if (block.message) output.append(message(block.message));
+    if (block.html) {
+      output.append(sanitize(block.html));
+      // a block that was checked: its full message is a detail (the marks say what matters)
+      if (block.message) {
+        output.append(block.status === "malformed" ? message(block.message) : technical(block.message));
+      }
+    } else if (block.message) {
+      output.append(message(block.message)); // a block that cannot be read: this is the answer
+    }
   }
   for (const text of answer.document.files[0].messages) {
     if (!answer.blocks.some((block) => block.message && block.message.includes(text))) {
       output.append(message(text));
     }
   }
+  if (pasted) {
+    const again = document.createElement("p");
+    const edit = document.createElement("button");
+    edit.type = "button";
+    edit.className = "md-button";
+    edit.textContent = "Open the block read from your display in the editor";
+    const block = pasted;
+    edit.addEventListener("click", () => {
+      editor.value = block;
+      answering(form);
+      output.replaceChildren();
+      say("The block read from your display is in the editor: change it, and press Check.");
+      editor.focus();
+      editor.scrollIntoView({ block: "center" });
+    });
+    again.append(edit);
+    output.append(again);
+  }
   const details = output.querySelector("details.dn-how");
   if (details) details.open = true; // how each display was read, and each counterexample
   typeset(output).then(() =>
     output.dispatchEvent(new CustomEvent("derivnotes:content", { bubbles: true })),
   );
-  heading.focus({ preventScroll: false });
+  heading.focus({ preventScroll: true });
+  heading.scrollIntoView({ block: "start" });
 }
 
-async function run(source) {
+let pasted = null; // the block made from a pasted display, while its result is shown
+
+async function run(source, fromDisplay = null) {
+  pasted = fromDisplay;
   if (source.length > MAX_CHARS) {
     output.replaceChildren(
       message(
@@ -213,6 +273,7 @@ async function run(source) {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  answering(form);
   run(editor.value);
 });
 
@@ -240,9 +301,6 @@ if (examples) {
 }
 
 // A display pasted from a forum: read into steps, the names' domains asked for, then checked.
-const pasteForm = root.querySelector("#dn-paste-form");
-const display = root.querySelector("#dn-display");
-const names = root.querySelector("#dn-names");
 
 function nameRow(entry) {
   const row = document.createElement("p");
@@ -272,6 +330,7 @@ function nameRow(entry) {
 if (pasteForm) {
   pasteForm.addEventListener("submit", async (event) => {
     event.preventDefault();
+    answering(pasteForm);
     const domains = {};
     for (const input of names.querySelectorAll("input")) domains[input.name] = input.value;
     const button = pasteForm.querySelector("button");
@@ -282,7 +341,12 @@ if (pasteForm) {
       if (names.dataset.read !== known) {
         // first reading (or new names): show every name with its guess, ask for the rest
         names.dataset.read = known;
-        names.replaceChildren(...read.names.map(nameRow));
+        const caption = document.createElement("p");
+        caption.className = "dn-names-caption";
+        caption.textContent = read.names.length
+          ? "Where each name lives (a domain, or = a definition):"
+          : "";
+        names.replaceChildren(caption, ...read.names.map(nameRow));
         const missing = read.names.filter((entry) => !entry.domain);
         if (missing.length) {
           say(`Say where ${missing.map((e) => e.name).join(", ")} live, then press the button again.`);
@@ -292,8 +356,7 @@ if (pasteForm) {
         for (const entry of read.names) domains[entry.name] = entry.domain;
       }
       const block = await ask("block", { steps: read.steps, domains }, say);
-      editor.value = block;
-      await run(block);
+      await run(block, block); // the editor keeps what the reader wrote there
     } catch (error) {
       output.replaceChildren(message(`The display could not be read: ${error.message}`));
       say("");
@@ -309,8 +372,10 @@ if (wanted) {
   loadSource(wanted)
     .then((entry) => {
       if (!entry) return;
+      answering(form);
       editor.value = entry.source;
       if (examples) examples.value = wanted;
+      form.scrollIntoView({ block: "start" }); // the editor and its progress line in view
       say(`Opened “${entry.id}” from the page “${entry.page}”.`);
       run(entry.source);
     })
