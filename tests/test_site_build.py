@@ -195,3 +195,13 @@ def test_materials_palette_switching_rule_is_dropped(built_site: Path, tmp_path:
         ".a{b:c}@media screen{.d{e:f}}"
     )
     assert drop_palette_switching_rule(tmp_path) == 0
+
+
+def test_every_file_of_the_site_is_readable_by_others(built_site: Path) -> None:
+    """A static server often runs as another user: nothing the build writes is private."""
+    private = [
+        str(p.relative_to(built_site))
+        for p in built_site.rglob("*")
+        if p.is_file() and not p.stat().st_mode & 0o004
+    ]
+    assert private == []

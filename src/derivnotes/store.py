@@ -30,6 +30,9 @@ from pathlib import Path
 
 __all__ = ["ContentStore", "content_key", "write_atomically"]
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # (read the process's umask: the only way is to set it and set it back)
+
 
 def content_key(*parts: str) -> str:
     """The SHA-256 (hex) of *parts*, separated by NUL so that ("ab", "c") != ("a", "bc")."""
@@ -43,6 +46,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp makes the file readable by its owner only; a written page or stylesheet must
+        # be readable by whoever serves the site, as any file the build writes
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -29,6 +29,14 @@ PASTES = {
         "x^2 - 1 \\\\ (x-1)(x+1) = x^2 - 1",
         ["x^2 - 1", "= (x-1)(x+1) = x^2 - 1"],
     ),
+    "eqalign-with-cr": (r"\eqalign{a &= b \cr &= c}", ["a = b", "= c"]),
+    "equation-label-and-comment": (
+        "\\begin{equation} a = b \\label{eq:1} % from my notes\n = c \\end{equation}",
+        ["a = b", "= c"],
+    ),
+    "one-dollar-piece-per-row": ("$a = b$ \\\\ $= c$", ["a = b", "= c"]),
+    "display-dollars-in-a-row": ("$$a=b$$ $$=c$$", ["a=b", "=c"]),
+    "unicode-from-a-rendered-page": ("σ(z) − 1 = −σ(−z)", ["\\sigma (z) - 1 = -\\sigma (-z)"]),
     "row-break-with-spacing": (
         "\\begin{align*} s &= 1 - \\sigma(z) \\\\[4pt] &= \\sigma(-z) \\end{align*}",
         ["s = 1 - \\sigma(z)", "= \\sigma(-z)"],
@@ -117,6 +125,12 @@ LEARNERS = {
         r"\frac{\partial L}{\partial w} = \frac{f - y}{f(1-f)}\, x",
         ["start", "refuted"],
     ),
+    "regression-is-not-a-label": (  # y is real here: +y is wrong (it is +y^2)
+        r"(wx - y)^2 = w^2x^2 - 2wxy + y",
+        ["start", "refuted"],
+    ),
+    "label-identity-outside-logistic": (r"y(1-y) = 0", ["start", "refuted"]),
+    "log-of-a-sum": (r"\ln(a + b) = \ln a + \ln b", ["start", "refuted"]),
     "lambda-penalty": (
         r"\frac{\partial}{\partial w}\left(\frac{\lambda}{2} w^2\right) = \lambda w",
         ["start", "proved"],
@@ -154,3 +168,12 @@ def test_a_block_from_a_display_keeps_every_backslash_and_quote() -> None:
     assert [s["tex"] for s in block["chains"][0]["steps"]] == steps
     assert block["symbols"] == {"a": "{0, 1}"} and block["define"] == {"b": "a + 1"}
     assert block["chains"][0]["label"] == r"\frac{a'}{b}"
+
+
+def test_a_display_the_guesser_cannot_complete_is_asked_about() -> None:
+    from derivnotes.site.reader import read_display
+
+    read = read_display(r"\frac{\partial L}{\partial w}")  # no loss, no prediction: L unknown
+    assert {entry["name"]: entry["domain"] for entry in read["names"]} == {"w": "real", "L": ""}
+    with pytest.raises(ValueError, match="empty"):
+        read_display("  $$ $$ ")

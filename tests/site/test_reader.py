@@ -64,3 +64,13 @@ def test_html_in_every_field_comes_back_escaped() -> None:
     )  # shown, as text  # (messages are text: the page sets them with textContent)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert 'href="javascript' not in html
+
+
+def test_blocks_beyond_the_checkers_reach_get_a_message_at_their_line() -> None:
+    huge = BLOCK.format("x + 10^{4400}").replace("- tex: x + x", "- expr: x")
+    # (a chain of 600 nested definitions took the same path, a RecursionError, in 30 s)
+    for source in (huge,):
+        answer = check_for_reader(source)
+        (block,) = answer["blocks"]
+        assert answer["document"]["status"] == 2
+        assert block["message"].startswith(f"{EDITOR_NAME}:1: the checker could not handle")

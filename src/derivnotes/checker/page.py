@@ -151,6 +151,18 @@ def check_page(
             report.lines.append(("err", str(exc)))
             report.status = EXIT_MALFORMED
             continue
+        except (RecursionError, ValueError, OverflowError, MemoryError, ArithmeticError) as exc:
+            # A block beyond what the checker can compute (numbers of thousands of digits,
+            # definitions nested hundreds deep): a message at its line, never a traceback.
+            text = (
+                f"{name}:{offset + fence.body_line}: the checker could not handle this block "
+                f"({type(exc).__name__}: {_short_error(exc)}). Make its numbers smaller or its "
+                "definitions less deeply nested, or split it into several blocks."
+            )
+            report.decided[fence.start] = text
+            report.lines.append(("err", text))
+            report.status = EXIT_MALFORMED
+            continue
         report.decided[fence.start] = result
         report.blocks += 1
         report.steps += len(result.steps)
@@ -180,6 +192,11 @@ def check_page(
             worst = EXIT_MALFORMED if result.malformed else EXIT_REFUTED
             report.status = max(report.status, worst)
     return report
+
+
+def _short_error(exc: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(exc).split()) or "no detail"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def json_document(status: int, files: list[dict]) -> dict:

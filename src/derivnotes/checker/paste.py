@@ -30,15 +30,24 @@ __all__ = [
     "display_names",
     "guess_domain",
     "guess_domains",
+    "is_logistic",
     "one_claim_per_step",
     "split_display",
 ]
 
 _DELIMITERS = re.compile(r"^\s*(\$\$|\\\[|\$)|(\$\$|\\\]|\$)\s*$")
 _ENVIRONMENT = re.compile(
-    r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered|gather\*?)\}|"
-    r"\\end\{(aligned|align\*?|eqnarray\*?|split|gathered|gather\*?)\}"
+    r"\\begin\{(aligned|align\*?|eqnarray\*?|split|gathered|gather\*?|equation\*?|multline\*?)\}|"
+    r"\\end\{(aligned|align\*?|eqnarray\*?|split|gathered|gather\*?|equation\*?|multline\*?)\}"
 )
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_LABEL = re.compile(r"\\label\{[^{}]*\}")
+_CR = re.compile(r"\\cr(?![A-Za-z])")
+_INNER_DOLLARS = re.compile(r"\$\$|\$|(?<!\\)\\\[|(?<!\\)\\\]")
+#: Characters learners paste from rendered pages, as the TeX the reader knows.
+_UNICODE = {"−": "-", "–": "-", "·": " \\cdot ", "×": " \\times ", "σ": "\\sigma ",
+            "λ": "\\lambda ", "θ": "\\theta ", "∂": "\\partial ", "≈": "\\approx ",
+            "²": "^2", "³": "^3", "\u00a0": " "}
 _EQALIGN = re.compile(r"\\(eqalign|eqalignno|displaylines)\s*\{")
 _TAGS = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\tag\*?\{[^{}]*\}")
 _BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(ln|log|exp|sin|cos|tan|tanh|sinh|cosh)(?=\s*[({])")
@@ -74,9 +83,17 @@ def split_display(text: str) -> list[str]:
     ['a*(1-a) = a - a^2']
     """
     body = text.strip()
+    for char, tex in _UNICODE.items():
+        body = body.replace(char, tex)
+    body = _COMMENT.sub("", body)
     body = _DELIMITERS.sub("", body).strip()
+    body = _CR.sub(r"\\\\", body)
     body = _ENVIRONMENT.sub("", _strip_eqalign(body))
-    body = _TAGS.sub("", body)
+    body = _TAGS.sub("", _LABEL.sub("", body))
+    if _ROW_BREAK.search(body) is None and _INNER_DOLLARS.search(body):
+        body = _INNER_DOLLARS.sub("\n", body)  # $a = b$ $= c$: one row per math piece
+    else:
+        body = _INNER_DOLLARS.sub(" ", body)
     body = _BARE_FUNCTION.sub(lambda m: "\\" + m.group(1), body)
     rows = _ROW_BREAK.split(body) if _ROW_BREAK.search(body) else body.splitlines()
     steps: list[str] = []
@@ -169,13 +186,17 @@ _PROBABILITY = {"f", "a", "p", "h", "y_hat", "q"}
 _LINEAR = ("w", "x", "b")
 
 
-def guess_domain(name: str, names: list[str] | tuple[str, ...] = ()) -> str:
+def guess_domain(
+    name: str, names: list[str] | tuple[str, ...] = (), *, logistic: bool = True
+) -> str:
     r"""The domain (or ``= definition``) a name usually has in this site's derivations, given
     the other *names* of the display; '' when there is no usual one (the page then asks).
 
-    A prediction (f, a, \hat{y}, ...) in a display that also holds z is the sigmoid of z, and z
-    is w x + b when w, x or b appear; without z, the prediction is the sigmoid of w x + b
-    (:func:`guess_domains` then adds the names that definition uses).
+    In a display about the logistic loss (*logistic*: it takes a log or applies the sigmoid), y
+    is a label in {0, 1}; a prediction (f, a, \hat{y}, ...) is the sigmoid of z when z appears,
+    or of w x + b when w and x do (:func:`guess_domains` then adds the names that definition
+    uses); z is w x + b when w or x appear; L is the logistic loss of the prediction. Elsewhere
+    (a squared error, plain algebra) y and the predictions are real numbers, and L is asked for.
 
     Examples
     --------
@@ -183,24 +204,28 @@ def guess_domain(name: str, names: list[str] | tuple[str, ...] = ()) -> str:
     ('{0, 1}', 'real', 'positive', '')
     >>> guess_domain("f", ["f", "w", "x"]), guess_domain("f", ["f", "z"]), guess_domain("f", ["f"])
     ('= sigma(w*x + b)', '= sigma(z)', '(0, 1)')
-    >>> guess_domain("z", ["z", "b"]), guess_domain("z", ["z"])
+    >>> guess_domain("z", ["z", "x"]), guess_domain("z", ["z", "b"])
     ('= w*x + b', 'real')
+    >>> guess_domain("y", ["y", "w"], logistic=False), guess_domain("a", ["a"], logistic=False)
+    ('real', 'real')
     """
     present = set(names)
-    linear = bool(present & set(_LINEAR))
+    linear = bool(present & {"w", "x"})
     if name == "sigma":
         return "= " + SIGMOID[1]
     if name == "y":
-        return "{0, 1}"
+        return "{0, 1}" if logistic else "real"
     if name == "z" and linear:
         return "= w*x + b"
     if name in _PROBABILITY:
+        if not logistic:
+            return "real"
         if "z" in present:
             return "= sigma(z)"
-        if linear:
+        if {"w", "x"} <= present:
             return "= sigma(w*x + b)"
         return "(0, 1)"
-    if name == "L":  # the logistic loss, of the prediction the display names
+    if name == "L" and logistic:  # the logistic loss, of the prediction the display names
         prediction = next((p for p in ("f", "a", "y_hat", "p", "h") if p in present), None)
         if prediction is None:
             prediction = "sigma(z)" if "z" in present else "sigma(w*x + b)" if linear else None
@@ -213,20 +238,35 @@ def guess_domain(name: str, names: list[str] | tuple[str, ...] = ()) -> str:
     return ""
 
 
-def guess_domains(names: list[str]) -> dict[str, str]:
+#: TeX that makes a display one about the logistic loss.
+_LOGISTIC = re.compile(r"\\(ln|log|sigma)(?![A-Za-z])|(?<![A-Za-z\\])(ln|log)\s*\(|σ")
+
+
+def is_logistic(display: str) -> bool:
+    r"""Whether *display* takes a log or applies the sigmoid (see :func:`guess_domain`).
+
+    Examples
+    --------
+    >>> is_logistic(r"-y\ln f"), is_logistic(r"(wx - y)^2"), is_logistic("ln(1 - f)")
+    (True, False, True)
+    """
+    return bool(_LOGISTIC.search(display))
+
+
+def guess_domains(names: list[str], *, logistic: bool = True) -> dict[str, str]:
     """:func:`guess_domain` for each of *names*, in order, then for the names the guessed
     definitions use that the display does not (``w``, ``x``, ``b`` of ``sigma(w*x + b)``).
 
     Examples
     --------
-    >>> guess_domains(["b", "y", "f"])
-    {'b': 'real', 'y': '{0, 1}', 'f': '= sigma(w*x + b)', 'w': 'real', 'x': 'real'}
+    >>> guess_domains(["w", "x", "y", "f"])
+    {'w': 'real', 'x': 'real', 'y': '{0, 1}', 'f': '= sigma(w*x + b)', 'b': 'real'}
     """
-    guesses = {name: guess_domain(name, names) for name in names}
+    guesses = {name: guess_domain(name, names, logistic=logistic) for name in names}
     used = " ".join(value for value in guesses.values() if value.startswith("="))
-    for extra in _LINEAR:
+    for extra in (*_LINEAR, "y"):
         if extra not in guesses and re.search(rf"\b{extra}\b", used):
-            guesses[extra] = "real"
+            guesses[extra] = guess_domain(extra, logistic=logistic)
     return guesses
 
 

@@ -31,6 +31,7 @@ from derivnotes.checker.paste import (
     block_from_display,
     display_names,
     guess_domains,
+    is_logistic,
     one_claim_per_step,
     split_display,
 )
@@ -119,8 +120,13 @@ def read_display(display: str) -> dict:
     uses with the domain guessed for it ('' when none can be guessed), and a block built from
     those guesses (see :func:`~derivnotes.checker.paste.block_from_display`)."""
     steps = one_claim_per_step(split_display(display))
+    if not steps:
+        raise ValueError("the display is empty: paste the lines of a derivation, such as a = b")
     names = display_names(steps)
-    guesses = guess_domains(names)
+    # a log, the sigmoid, or a label y with a prediction (f, a, \hat{y}): the logistic loss
+    predictions = {"f", "a", "y_hat", "p", "h"}
+    logistic = is_logistic(display) or ("y" in names and bool(predictions & set(names)))
+    guesses = guess_domains(names, logistic=logistic)
     return {
         "steps": steps,
         "names": [{"name": name, "domain": domain} for name, domain in guesses.items()],

@@ -58,8 +58,9 @@ def split_at_first_equals(tex: str) -> tuple[str, str] | None:
 
 
 _INLINE = re.compile(r"(`[^`\n]+`)|(\$[^$\n]+\$)")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
+# (no * inside, so that a reason full of lone asterisks is read in linear time)
+_STRONG = re.compile(r"\*\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])([^*_\n]+?)(?<=[^\s*_])\1(?![\w*])")
 
 
 def why_html(text: str) -> str:
@@ -89,7 +90,7 @@ def why_html(text: str) -> str:
 def _prose(text: str) -> str:
     text = html.escape(text, quote=False)
     text = _STRONG.sub(r"<strong>\1</strong>", text)
-    return _EMPHASIS.sub(r"<em>\1</em>", text)
+    return _EMPHASIS.sub(r"<em>\2</em>", text)
 
 
 def status_of(step: StepResult) -> str:
