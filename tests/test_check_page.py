@@ -23,6 +23,11 @@ import pytest
 from conftest import DOCS, ROOT
 
 CHECK = "check/"
+HEAVIER = "".join(
+    f"```derivation\nid: h{n}\nsymbols:\n  x: positive\n  y: real\nchains:\n  - name: c\n"
+    f"    steps:\n      - tex: \\ln(x^{{{n}}} e^{{y}})\n      - tex: = {n}\\ln x + y\n```\n\n"
+    for n in range(2, 12)
+)
 SMALL = (
     "id: off\nsymbols:\n  a: real\nchains:\n  - name: c\n    steps:\n"
     "      - tex: (a + 1)^2\n      - tex: = a^2 + 2a + 1\n"
@@ -217,7 +222,7 @@ def test_a_malformed_block_is_named_at_its_line(checker) -> None:
 
 def test_the_forum_display_is_read_and_its_wrong_step_named(checker) -> None:
     checker.page.evaluate("() => document.querySelector('#dn-result').replaceChildren()")
-    checker.page.click("#dn-paste-form button")
+    checker.page.click("#dn-paste-form button[type=submit]")
     checker.wait("document.querySelector('#dn-result h2')")
     result = checker.result()
     assert result["marks"] == ["start", "proved", "refuted", "proved"], result["text"][:600]
@@ -231,11 +236,11 @@ def test_the_forum_display_is_read_and_its_wrong_step_named(checker) -> None:
 def test_a_name_that_cannot_be_guessed_is_asked_for(checker) -> None:
     checker.page.fill("#dn-display", r"g^2 - 1 &= (g - 1)(g + 1) \\ &= g^2 + 1")
     checker.page.evaluate("() => document.querySelector('#dn-result').replaceChildren()")
-    checker.page.click("#dn-paste-form button")
+    checker.page.click("#dn-paste-form button[type=submit]")
     checker.wait("document.querySelector('#dn-names input[name=g]')")
     assert checker.page.input_value("#dn-names input[name=g]") == ""
     checker.page.fill("#dn-names input[name=g]", "real")
-    checker.page.click("#dn-paste-form button")
+    checker.page.click("#dn-paste-form button[type=submit]")
     checker.wait("document.querySelector('#dn-result h2')")
     assert checker.result()["marks"] == ["start", "proved", "refuted"]  # one step per "="
 
@@ -318,14 +323,15 @@ def test_inline_script_is_refused_by_the_page_policy(checker) -> None:
 
 
 def test_a_check_too_long_is_stopped_and_the_page_stays_usable(checker) -> None:
-    checker.page.evaluate(
-        "() => document.querySelector('[data-dn-checker]').dataset.dnTimeLimit = '0.001'"
-    )
-    stopped = checker.check_editor(SMALL)
+    limit = "document.querySelector('[data-dn-checker]').dataset.dnTimeLimit"
+    checker.check_editor(SMALL)  # the checker loaded: the limit counts the check alone
+    checker.page.evaluate(f"() => {{ {limit} = '0.001'; }}")
+    try:
+        # a check of some tenths of a second, so that the 1 ms limit passes first
+        stopped = checker.check_editor(HEAVIER)
+    finally:
+        checker.page.evaluate(f"() => {{ delete {limit}; }}")
     assert "took longer than" in stopped["text"]
-    checker.page.evaluate(
-        "() => delete document.querySelector('[data-dn-checker]').dataset.dnTimeLimit"
-    )
     again = checker.check_editor(SMALL)
     assert again["marks"] == ["start", "proved"]
     too_big = checker.check_editor("x" * 50_000)
@@ -392,4 +398,56 @@ def test_edit_and_check_opens_the_block_and_checks_it(browser, site_server) -> N
     assert "id: mistake-uncancelled" in page.page.input_value("#dn-source")
     result = page.result()
     assert result["marks"][-1] == "wrong"  # the intended mistake, refuted as intended
+    context.close()
+
+
+DEEP = (
+    "id: d\nsymbols:\n  x: real\nchains:\n  - name: c\n    steps:\n      - expr: x\n"
+    "      - expr: x\n        tex: '= " + r"\sin{\left(" * 160 + "x" + r"\right)}" * 160 + "'\n"
+)
+
+
+def test_a_formula_nested_too_deep_is_shown_as_tex_and_the_tab_survives(checker) -> None:
+    result = checker.check_editor(DEEP)
+    assert result["heading"], result
+    assert checker.page.evaluate(
+        "() => document.querySelectorAll('#dn-result .dn-untypeset').length"
+    )
+    assert checker.check_editor(SMALL)["marks"] == ["start", "proved"]  # still answering
+
+
+def test_moving_through_the_examples_does_not_replace_the_editor(checker) -> None:
+    checker.page.fill("#dn-source", "MY OWN WORK")
+    checker.page.focus("#dn-example")
+    checker.page.keyboard.press("ArrowDown")
+    checker.page.keyboard.press("ArrowDown")
+    assert checker.page.input_value("#dn-source") == "MY OWN WORK"
+    checker.page.click("#dn-load")
+    checker.wait("document.querySelector('#dn-source').value.startsWith('id: ')", 20)
+
+
+def test_a_new_display_drops_the_names_of_the_one_before(checker) -> None:
+    checker.page.fill("#dn-display", r"J = \frac{1}{m}\sum_{i=1}^m (g_i - k_i)^2")
+    checker.page.click("#dn-paste-form button[type=submit]")
+    checker.wait("document.querySelectorAll('#dn-names input').length > 0")
+    checker.page.fill("#dn-display", r"\frac{d}{dz} z^2 = 2z")
+    checker.page.evaluate("() => document.querySelector('#dn-result').replaceChildren()")
+    checker.page.click("#dn-paste-form button[type=submit]")
+    checker.wait("document.querySelector('#dn-result h2')")
+    names = checker.page.evaluate(
+        "() => [...document.querySelectorAll('#dn-names input')].map(i => i.name)"
+    )
+    assert names == ["z"]
+    assert checker.result()["marks"] == ["start", "proved"]
+
+
+@pytest.mark.parametrize("key", ["__proto__", "constructor", "0000000000000000dead"])
+def test_an_unknown_block_in_the_address_is_said_so(browser, site_server, key) -> None:
+    context = browser.new_context()
+    page = CheckerPage(context, site_server)
+    page.open(f"?block={key}")
+    page.wait("document.querySelector('#dn-status').textContent.length > 0", 20)
+    assert "not on this site" in page.page.text_content("#dn-status")
+    assert page.page.input_value("#dn-source").startswith("id: my-sigmoid-derivative")
+    assert page.errors == []
     context.close()

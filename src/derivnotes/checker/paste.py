@@ -45,9 +45,20 @@ _LABEL = re.compile(r"\\label\{[^{}]*\}")
 _CR = re.compile(r"\\cr(?![A-Za-z])")
 _INNER_DOLLARS = re.compile(r"\$\$|\$|(?<!\\)\\\[|(?<!\\)\\\]")
 #: Characters learners paste from rendered pages, as the TeX the reader knows.
-_UNICODE = {"−": "-", "–": "-", "·": " \\cdot ", "×": " \\times ", "σ": "\\sigma ",
-            "λ": "\\lambda ", "θ": "\\theta ", "∂": "\\partial ", "≈": "\\approx ",
-            "²": "^2", "³": "^3", "\u00a0": " "}
+_UNICODE = {
+    "−": "-",
+    "–": "-",
+    "·": " \\cdot ",
+    "×": " \\times ",
+    "σ": "\\sigma ",
+    "λ": "\\lambda ",
+    "θ": "\\theta ",
+    "∂": "\\partial ",
+    "≈": "\\approx ",
+    "²": "^2",
+    "³": "^3",
+    "\u00a0": " ",
+}
 _EQALIGN = re.compile(r"\\(eqalign|eqalignno|displaylines)\s*\{")
 _TAGS = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\tag\*?\{[^{}]*\}")
 _BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(ln|log|exp|sin|cos|tan|tanh|sinh|cosh)(?=\s*[({])")

@@ -10,9 +10,7 @@ finished site folder with ``derivnotes postbuild SITE_DIR`` (:func:`postbuild`):
 - the site: the math's stylesheet written (into ``math_css_into`` when given), the search
   index's TeX made readable (MkDocs' ``search/search_index.json`` and Zensical's
   ``search.json``), Material's palette-switching rule dropped, the files of the checker in the
-  browser written (:mod:`derivnotes.site.bundle`), and each page given the CSS rules it uses
-  inline, its style sheets loaded without blocking the first paint
-  (:mod:`derivnotes.site.critical`).
+  browser written (:mod:`derivnotes.site.bundle`).
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ import re
 from pathlib import Path
 
 from derivnotes.site.bundle import finish_checker
-from derivnotes.site.critical import inline_critical_css
 from derivnotes.site.cssprune import prune_page_styles
 from derivnotes.site.searchtext import strip_math
 from derivnotes.site.typeset import STYLESHEET, Typesetter
@@ -158,16 +155,10 @@ class PostBuild:
     :data:`~derivnotes.site.typeset.STYLESHEET`."""
 
     def __init__(
-        self,
-        cache_dir: str | None,
-        *,
-        typeset: bool = True,
-        math_css_into: str | None = None,
-        critical_css: bool = True,
+        self, cache_dir: str | None, *, typeset: bool = True, math_css_into: str | None = None
     ) -> None:
         self.cache_dir = cache_dir
         self.math_css_into = math_css_into
-        self.critical_css = critical_css
         self.typesetter = Typesetter(cache_dir) if typeset else None
 
     def page(self, html: str, where: str, notebook: bool | None = None) -> str:
@@ -198,8 +189,6 @@ class PostBuild:
             self.typesetter = Typesetter(self.cache_dir)
         clean_search_index(site_dir)
         finish_checker(site_dir, self.cache_dir or None)
-        if self.critical_css:
-            inline_critical_css(site_dir, self.cache_dir or None)
 
     def close(self) -> None:
         if self.typesetter is not None:

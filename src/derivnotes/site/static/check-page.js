@@ -33,7 +33,17 @@ function startWorker() {
     }
     pending.delete(id);
     clearTimeout(call.timer);
-    ok ? call.resolve(result) : call.reject(new Error(error));
+    if (ok) {
+      call.resolve(result);
+      return;
+    }
+    // The checker answers every input with a document; a failure means Python itself failed
+    // (out of stack, say), and may have left it unusable: the next request starts afresh.
+    worker.terminate();
+    worker = null;
+    for (const other of pending.values()) other.reject(new Error("the checker was restarted"));
+    pending.clear();
+    call.reject(new Error(error));
   };
   worker.onerror = (event) => {
     const message = event.message || "the checker could not start in this browser";
@@ -112,7 +122,30 @@ function sanitize(html) {
 
 // --- Math: the site's own MathJax, loaded when a result first holds math. --------------------
 let mathjax = null;
+// MathJax lays out nested groups recursively: a formula nested very deep (hundreds of \left
+// or braces, from a reader's input) can crash the tab. Such a formula is shown as its TeX.
+const MAX_NESTING = 60;
+
+function nesting(tex) {
+  let depth = 0;
+  let deepest = 0;
+  for (const match of tex.matchAll(/\\left\b|\\right\b|\\\{|\\\}|[{}]/g)) {
+    const token = match[0];
+    if (token === "{" || token === "\\left") depth += 1;
+    else if (token === "}" || token === "\\right") depth -= 1;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
 function typeset(element) {
+  for (const math of element.querySelectorAll(".arithmatex")) {
+    if (nesting(math.textContent) > MAX_NESTING) {
+      math.classList.replace("arithmatex", "dn-untypeset");
+      math.title = "Nested too deeply to typeset in the browser: shown as TeX";
+    }
+  }
+  if (!element.querySelector(".arithmatex")) return Promise.resolve();
   if (!mathjax) {
     mathjax = new Promise((resolve, reject) => {
       window.MathJax = {
@@ -264,8 +297,11 @@ async function run(source, fromDisplay = null) {
     show(JSON.parse(result));
     say(`Checked in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   } catch (error) {
-    output.replaceChildren(message(`The check did not finish: ${error.message}`));
-    say("");
+    const box = message(`The check did not finish: ${error.message}`);
+    box.tabIndex = -1;
+    output.replaceChildren(box);
+    say("The check did not finish.");
+    box.focus();
   } finally {
     button.disabled = false;
   }
@@ -284,18 +320,28 @@ async function loadSource(key) {
     const response = await fetch(url("data-dn-sources"));
     sources = await response.json();
   }
-  return sources[key];
+  return Object.hasOwn(sources, key) ? sources[key] : null;
 }
 
-if (examples) {
-  examples.addEventListener("change", async () => {
+// (Loaded by the button beside the list, not on change: moving through the list with the
+// arrow keys must not replace what the reader wrote.)
+const load = byId("dn-load");
+if (examples && load) {
+  load.addEventListener("click", async () => {
     const key = examples.value;
-    if (!key) return;
+    answering(form);
+    if (!key) {
+      say("Choose a derivation in the list first.");
+      return;
+    }
     const entry = await loadSource(key).catch(() => null);
     if (entry) {
       editor.value = entry.source;
       output.replaceChildren();
       say(`Loaded “${entry.id}” from the page “${entry.page}”. Press Check.`);
+      editor.focus();
+    } else {
+      say("That derivation could not be loaded.");
     }
   });
 }
@@ -328,9 +374,17 @@ function nameRow(entry) {
 }
 
 if (pasteForm) {
+  pasteForm.noValidate = true; // an empty box is asked for by the page, naming it
   pasteForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     answering(pasteForm);
+    if (names.dataset.display !== display.value) {
+      // another display: the names (and answers) of the one before no longer apply
+      names.replaceChildren();
+      delete names.dataset.read;
+      names.dataset.display = display.value;
+      output.replaceChildren();
+    }
     const domains = {};
     for (const input of names.querySelectorAll("input")) domains[input.name] = input.value;
     const button = pasteForm.querySelector("button");
@@ -355,6 +409,12 @@ if (pasteForm) {
         }
         for (const entry of read.names) domains[entry.name] = entry.domain;
       }
+      const empty = [...names.querySelectorAll("input")].filter((input) => !input.value.trim());
+      if (empty.length) {
+        say(`Say where ${empty.map((input) => input.name).join(", ")} live, then press the button again.`);
+        empty[0].focus();
+        return;
+      }
       const block = await ask("block", { steps: read.steps, domains }, say);
       await run(block, block); // the editor keeps what the reader wrote there
     } catch (error) {
@@ -371,8 +431,11 @@ const wanted = new URLSearchParams(location.search).get("block");
 if (wanted) {
   loadSource(wanted)
     .then((entry) => {
-      if (!entry) return;
       answering(form);
+      if (!entry) {
+        say("That derivation is not on this site (any more); the editor holds an example.");
+        return;
+      }
       editor.value = entry.source;
       if (examples) examples.value = wanted;
       form.scrollIntoView({ block: "start" }); // the editor and its progress line in view
