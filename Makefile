@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 PIP_STAMP := $(VENV)/.derivnotes-installed
 NPM_STAMP := node_modules/.derivnotes-installed
 MATHJAX   := docs/assets/vendor/mathjax/tex-chtml.js
+WHEELS    := .cache/browser-wheels
+WHEELS_STAMP := $(WHEELS)/.derivnotes-downloaded
 SITE_DIR  ?= site
 # Material prints a banner about MkDocs 2.0 at every build; the move it asks about is covered by
 # tests/test_zensical.py, so contributors need not read it on every save under `make serve`.
@@ -15,11 +17,18 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: setup site serve test check lint audit node chromium clean
 
 ## setup: Python venv with pinned packages, npm assets, MathJax copied into docs/
-setup: $(PIP_STAMP) $(MATHJAX)
+setup: $(PIP_STAMP) $(MATHJAX) $(WHEELS_STAMP)
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[docs,test]'
+	touch $@
+
+# What the checker in the reader's browser runs besides derivnotes: PyPI's files, pinned by hash.
+$(WHEELS_STAMP): requirements-browser.lock | $(PIP_STAMP)
+	rm -rf $(WHEELS) && mkdir -p $(WHEELS)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
+	  --no-binary pyyaml -r requirements-browser.lock -d $(WHEELS)
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json | node

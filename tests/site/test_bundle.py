@@ -94,3 +94,34 @@ def test_a_site_without_the_checkers_page_gets_nothing(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<html><head></head><body>hi</body></html>")
     assert finish_checker(tmp_path, None) is False
     assert not (tmp_path / "assets").exists()
+
+
+def test_the_browsers_packages_are_the_builds_versions() -> None:
+    """requirements-browser.lock pins (by hash) the releases requirements.lock pins for the
+    build: the browser runs the checker with the same sympy, mpmath and PyYAML."""
+    from importlib.metadata import version
+
+    from derivnotes.site.bundle import pinned_packages
+
+    pinned = {name.lower(): v for name, v, _ in pinned_packages()}
+    assert pinned == {
+        "sympy": version("sympy"),
+        "mpmath": version("mpmath"),
+        "pyyaml": version("PyYAML"),
+    }
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").lower()
+    for name, v in pinned.items():
+        assert f"{name}=={v}" in lock
+
+
+def test_a_downloaded_file_with_another_hash_is_refused(tmp_path) -> None:
+    import pytest
+
+    from derivnotes.site.bundle import _archive_of
+
+    fake = tmp_path / "mpmath-1.3.0-py3-none-any.whl"
+    fake.write_bytes(b"not the wheel PyPI serves")
+    with pytest.raises(ValueError, match="sha256"):
+        _archive_of("mpmath", "1.3.0", "0" * 64, tmp_path)
+    with pytest.raises(FileNotFoundError, match="make setup"):
+        _archive_of("sympy", "1.14.0", "0" * 64, tmp_path)

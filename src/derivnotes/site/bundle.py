@@ -6,10 +6,10 @@ into the built site with content-hashed names.
   folder named by their hash (the loader finds its files by their fixed names beside it).
 - **The checker bundle**, one ``.tar.xz``: ``derivnotes`` (the checker,
   :mod:`derivnotes.store`, and the site's :mod:`~derivnotes.site.render` and
-  :mod:`~derivnotes.site.reader`) with the sympy, mpmath and PyYAML the build itself runs,
-  taken from the installed packages (their releases are pinned in ``requirements.lock``): the
-  same code as the build's checker, at the same versions.
-  PyYAML's compiled speed-up is left out (the browser runs its pure-Python parser); so are the
+  :mod:`~derivnotes.site.reader`) with sympy, mpmath and PyYAML from PyPI's own files, pinned
+  by hash in ``requirements-browser.lock`` (``make setup`` downloads them) at the versions the
+  build runs: the same code as the build's checker. PyYAML comes as its source, whose
+  pure-Python parser the browser runs. Left out are the
   test suites, benchmarks and the parts of sympy no derivation can reach (physics, statistics,
   the LaTeX and C parsers, ... — :data:`SYMPY_LEFT_OUT`), which a browser test proves by
   checking every block of the site in the browser.
@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import tarfile
+import zipfile
 from pathlib import Path
 
 from derivnotes.store import ContentStore, content_key
@@ -48,6 +49,9 @@ __all__ = [
 NODE_ROOT = Path(__file__).resolve().parents[3]  # the checkout, where `make setup` runs npm ci
 PYODIDE_DIR = NODE_ROOT / "node_modules" / "pyodide"
 STATIC = Path(__file__).resolve().parent / "static"
+#: sympy, mpmath and PyYAML for the browser, pinned by hash, downloaded by `make setup` to WHEELS
+BROWSER_LOCK = NODE_ROOT / "requirements-browser.lock"
+WHEELS = NODE_ROOT / ".cache" / "browser-wheels"
 #: What the Pyodide loader fetches, found beside it by these names.
 PYODIDE_FILES = (
     "pyodide.mjs",
@@ -98,53 +102,101 @@ def _package_dir(name: str) -> Path:
     return Path(spec.origin).parent
 
 
-def _bundle_members() -> list[tuple[str, Path]]:
-    """(name in the archive, file) for every file of the bundle, sorted."""
-    members: list[tuple[str, Path]] = []
+def pinned_packages(lock: Path | None = None) -> list[tuple[str, str, str]]:
+    """(name, version, sha256) of each package of ``requirements-browser.lock``."""
+    text = (lock or BROWSER_LOCK).read_text(encoding="utf-8")
+    found = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)\s+--hash=sha256:([0-9a-f]{64})", text, re.M)
+    if not found:
+        raise ValueError(f"{lock or BROWSER_LOCK}: no pinned package (name==version --hash=...)")
+    return found
+
+
+def _archive_of(name: str, version: str, digest: str, wheels: Path) -> Path:
+    """The downloaded file of a pinned package, its hash checked."""
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    for path in sorted(wheels.glob("*")):
+        base = re.sub(r"[-_.]+", "_", path.name).lower()
+        if base.startswith(f"{stem}_{version.replace('.', '_')}") and path.suffix in (
+            ".whl",
+            ".gz",
+        ):
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                raise ValueError(
+                    f"{path}: its sha256 is not the one requirements-browser.lock pins; remove "
+                    f"{wheels} and run `make setup` to download it again"
+                )
+            return path
+    raise FileNotFoundError(
+        f"{wheels}: no downloaded {name}=={version}; run `make setup` (it downloads the "
+        "packages of requirements-browser.lock from PyPI)"
+    )
+
+
+def _keep(package_path: str) -> bool:
+    """Whether a file of sympy, mpmath or yaml (its path from the package's parent) ships."""
+    parts = package_path.split("/")
+    if "__pycache__" in parts or "tests" in parts or "benchmarks" in parts:
+        return False
+    if "test-examples" in parts or not package_path.endswith((".py", ".txt", ".json", ".typed")):
+        return False
+    relative = "/".join(parts[1:])
+    return parts[0] != "sympy" or not any(
+        relative == f or relative.startswith(f + "/") for f in SYMPY_LEFT_OUT
+    )
+
+
+def _bundle_members(wheels: Path | None = None) -> list[tuple[str, bytes]]:
+    """(name in the archive, content) of every file of the bundle, sorted: derivnotes' files
+    from this checkout, sympy, mpmath and PyYAML from PyPI's files pinned by hash."""
+    wheels = wheels or WHEELS
+    members: list[tuple[str, bytes]] = []
     derivnotes = _package_dir("derivnotes")
     for pattern in DERIVNOTES_FILES:
         for path in sorted(derivnotes.glob(pattern)):
-            members.append((f"derivnotes/{path.relative_to(derivnotes).as_posix()}", path))
+            name = f"derivnotes/{path.relative_to(derivnotes).as_posix()}"
+            members.append((name, path.read_bytes()))
     # site/__init__ imports nothing eagerly, so it ships as it is
-    members.append(("derivnotes/site/__init__.py", derivnotes / "site" / "__init__.py"))
-    for package in ("sympy", "mpmath", "yaml"):
-        root = _package_dir(package)
-        left_out = SYMPY_LEFT_OUT if package == "sympy" else ()
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root).as_posix()
-            parts = relative.split("/")
-            if not path.is_file() or "__pycache__" in parts or path.suffix in (".pyc", ".so"):
-                continue
-            if "tests" in parts or "benchmarks" in parts or "test-examples" in parts:
-                continue
-            if any(relative == f or relative.startswith(f + "/") for f in left_out):
-                continue
-            if path.suffix not in (".py", ".txt", ".json", ".typed"):
-                continue
-            members.append((f"{package}/{relative}", path))
+    members.append(("derivnotes/site/__init__.py", (derivnotes / "site/__init__.py").read_bytes()))
+    for name, version, digest in pinned_packages():
+        archive = _archive_of(name, version, digest, wheels)
+        if archive.suffix == ".whl":
+            with zipfile.ZipFile(archive) as wheel:
+                for entry in sorted(wheel.namelist()):
+                    if entry.split("/")[0] in ("sympy", "mpmath") and _keep(entry):
+                        members.append((entry, wheel.read(entry)))
+        else:  # PyYAML's source: its pure-Python package is lib/yaml/
+            with tarfile.open(archive, "r:gz") as sdist:
+                for entry in sorted(sdist.getmembers(), key=lambda m: m.name):
+                    inner = entry.name.split("/", 1)[-1]
+                    if entry.isfile() and inner.startswith("lib/yaml/") and _keep(inner[4:]):
+                        handle = sdist.extractfile(entry)
+                        if handle is not None:
+                            members.append((inner[4:], handle.read()))
     return sorted(members)
 
 
 def checker_bundle(cache_dir: str | None = None) -> bytes:
     """The archive (tar.xz) of everything Python the browser runs (see the module's
     docstring); built again only when a file of it changes."""
-    members = _bundle_members()
-    # Keyed by each file's name, size and modification time: a build looks at ~700 files
-    # without reading them (the archive's own name still comes from its bytes).
-    digest = hashlib.sha256()
-    for name, path in members:
+    # Keyed without unpacking anything: the lock, the downloaded files and derivnotes' files by
+    # name, size and modification time (the archive's own name still comes from its bytes).
+    derivnotes = _package_dir("derivnotes")
+    stamps = [BROWSER_LOCK.read_text(encoding="utf-8")]
+    for path in sorted([*WHEELS.glob("*"), *derivnotes.rglob("*.py")]):
         stat = path.stat()
-        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    key = content_key("checker-bundle", digest.hexdigest())
+        stamps.append(
+            f"{path.name if path.parent == WHEELS else path}:{stat.st_size}:{stat.st_mtime_ns}"
+        )
+    key = content_key("checker-bundle", *stamps)
     cached = Path(cache_dir) / "bundle" / f"{key}.tar.xz" if cache_dir else None
     if cached is not None and cached.is_file():
         return cached.read_bytes()
+    members = _bundle_members()
     buffer = io.BytesIO()
     # One tar compressed as a whole with xz: a third smaller than a zip of the same files (each
     # compressed alone); Pyodide unpacks it in a few tenths of a second.
     with tarfile.open(fileobj=buffer, mode="w:xz", preset=6) as archive:
-        for name, path in members:
-            data = path.read_bytes()
+        for name, data in members:
             info = tarfile.TarInfo(name)
             info.size, info.mode, info.mtime = len(data), 0o644, 0  # the same bytes each time
             archive.addfile(info, io.BytesIO(data))
