@@ -11,6 +11,8 @@ import sys
 import tarfile
 from pathlib import Path
 
+import pytest
+
 from derivnotes.site.bundle import SYMPY_LEFT_OUT, checker_bundle, finish_checker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,9 +23,17 @@ def _names(data: bytes) -> list[str]:
         return archive.getnames()
 
 
-def test_the_bundle_holds_the_checker_and_its_libraries_and_nothing_compiled(tmp_path) -> None:
+@pytest.fixture(scope="module")
+def fresh_bundle() -> bytes:
+    return checker_bundle(None)  # built from scratch, kept nowhere
+
+
+def test_the_bundle_holds_the_checker_and_its_libraries_and_nothing_compiled(
+    fresh_bundle: bytes, tmp_path: Path
+) -> None:
     data = checker_bundle(str(tmp_path))
-    assert checker_bundle(str(tmp_path)) == data  # from the cache, the same bytes
+    assert data == fresh_bundle  # built twice, the same bytes (its name is its hash)
+    assert checker_bundle(str(tmp_path)) == data  # and read back from the cache
     names = _names(data)
     for needed in (
         "derivnotes/checker/page.py",
@@ -42,10 +52,6 @@ def test_the_bundle_holds_the_checker_and_its_libraries_and_nothing_compiled(tmp
     ]
     for folder in SYMPY_LEFT_OUT:
         assert not [n for n in names if n.startswith(f"sympy/{folder}/")], folder
-
-
-def test_the_bundle_is_the_same_bytes_built_twice() -> None:
-    assert checker_bundle(None) == checker_bundle(None)
 
 
 PROBE = r"""
@@ -115,8 +121,6 @@ def test_the_browsers_packages_are_the_builds_versions() -> None:
 
 
 def test_a_downloaded_file_with_another_hash_is_refused(tmp_path) -> None:
-    import pytest
-
     from derivnotes.site.bundle import _archive_of
 
     fake = tmp_path / "mpmath-1.3.0-py3-none-any.whl"
