@@ -6,10 +6,11 @@ each ``mjx-container`` replaced by the MathML that MathJax itself puts beside it
 screen readers (so the assistive MathML is the math), the CHTML rules and fonts dropped from the
 site's stylesheet, and one served math font for ``<math>``: Noto Sans Math (npm
 ``@fontsource/noto-sans-math``, with an OpenType MATH table), whole (250 kB woff), and subset to
-the characters the pages' math uses (fontTools, keeping the MATH table and layout features). Served with gzip like a static host,
-each variant gets, per page: its DOM size, HTML bytes (raw and gzip), the bytes the page loads,
-Lighthouse mobile (median of ``--runs``, default 3: performance, FCP, LCP, TBT), and a
-screenshot at 412 px in ``--shots`` (default ``/tmp/derivnotes-math-output``) to look at.
+the characters the pages' math uses (fontTools, keeping the MATH table and layout features).
+Served with gzip like a static host, each variant gets, per page: its DOM size, HTML bytes (raw
+and gzip), the bytes the page loads, Lighthouse mobile (median of ``--runs``, default 3:
+performance, FCP, LCP, TBT), and a screenshot at 412 px in ``--shots`` (default
+``/tmp/derivnotes-math-output``) to look at.
 
 It is a measurement for choosing, not a switch: the site builds CHTML. MathJax 4 is not
 measured here (not done yet).
