@@ -25,16 +25,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html as html_module
 import importlib.util
 import io
 import json
 import os
+import posixpath
 import re
 import shutil
 import tarfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from derivnotes.site.typeset import NODE_ROOT  # the checkout, where `make setup` runs npm ci
 from derivnotes.store import ContentStore, content_key
 
 __all__ = [
@@ -46,7 +50,6 @@ __all__ = [
     "write_browser_checker",
 ]
 
-NODE_ROOT = Path(__file__).resolve().parents[3]  # the checkout, where `make setup` runs npm ci
 PYODIDE_DIR = NODE_ROOT / "node_modules" / "pyodide"
 STATIC = Path(__file__).resolve().parent / "static"
 #: sympy, mpmath and PyYAML for the browser, pinned by hash, downloaded by `make setup` to WHEELS
@@ -218,14 +221,14 @@ def _hashed_name(name: str, data: bytes) -> str:
     return f"{stem}.{_short_hash(data)}{dot}{suffix}"
 
 
+@dataclass(frozen=True)
 class BrowserChecker:
     """The checker's files as written into one site: their URLs relative to the site root."""
 
-    def __init__(self, pyodide: str, bundle: str, page_script: str, worker: str) -> None:
-        self.pyodide = pyodide
-        self.bundle = bundle
-        self.page_script = page_script
-        self.worker = worker
+    pyodide: str
+    bundle: str
+    page_script: str
+    worker: str
 
 
 def write_browser_checker(site_dir: Path, cache_dir: str | None = None) -> BrowserChecker:
@@ -282,8 +285,6 @@ _MARK = re.compile(r"<div ([^>]*\bdata-dn-checker\b[^>]*)>")
 def checker_attributes(checker: BrowserChecker, page_path: str, sources: str | None) -> str:
     """The ``data-dn-*`` attributes of the checker's element on the page at *page_path*
     (relative to the site root): every URL relative to the page."""
-    import posixpath
-
     base = posixpath.dirname(page_path) or "."
 
     def rel(url: str) -> str:
@@ -337,16 +338,12 @@ _OPTIONS_MARK = '<option value="">'
 
 
 def _page_title(html: str) -> str:
-    import html as html_module
-
     match = _TITLE.search(html)
     title = html_module.unescape(match.group(1)).strip() if match else ""
     return title.rsplit(" - ", 1)[0] if " - " in title else title
 
 
 def _rel(target: str, page: str) -> str:
-    import posixpath
-
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
@@ -377,8 +374,6 @@ def content_security_policy(html: str) -> str:
 
 
 def _options(entries: dict[str, dict]) -> str:
-    import html as html_module
-
     groups: dict[str, list[tuple[str, str]]] = {}
     for key, entry in sorted(entries.items(), key=lambda item: (item[1]["order"], item[1]["id"])):
         groups.setdefault(entry["page"], []).append((key, entry["id"]))
