@@ -6,7 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP_STAMP := $(VENV)/.derivnotes-installed
 NPM_STAMP := node_modules/.derivnotes-installed
-MATHJAX   := docs/assets/vendor/mathjax/tex-chtml.js
+MATHJAX   := docs/assets/vendor/mathjax/mml-chtml.js
+# The math font of the site's MathML (subset at build time): Debian's fonts-lmodern.
+MATH_FONT := /usr/share/texmf/fonts/opentype/public/lm-math/latinmodern-math.otf
 WHEELS    := .cache/browser-wheels
 WHEELS_STAMP := $(WHEELS)/.derivnotes-downloaded
 SITE_DIR  ?= site
@@ -17,7 +19,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: setup site serve test check lint audit node chromium clean
 
 ## setup: Python venv with pinned packages, npm assets, MathJax copied into docs/
-setup: $(PIP_STAMP) $(MATHJAX) $(WHEELS_STAMP)
+setup: $(PIP_STAMP) $(MATHJAX) $(WHEELS_STAMP) $(MATH_FONT)
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +37,13 @@ $(NPM_STAMP): package.json package-lock.json | node
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# MathJax is served by the site itself: copy what tex-chtml.js loads (components, fonts).
+# MathJax is served by the site itself: copy what tex-chtml.js and mml-chtml.js load
+# (components, fonts), the fallbacks of docs/javascripts/mathjax.js.
 $(MATHJAX): $(NPM_STAMP)
 	rm -rf docs/assets/vendor/mathjax
 	mkdir -p docs/assets/vendor/mathjax/output
-	cp node_modules/mathjax/es5/tex-chtml.js docs/assets/vendor/mathjax/
+	cp node_modules/mathjax/es5/tex-chtml.js node_modules/mathjax/es5/mml-chtml.js \
+	   docs/assets/vendor/mathjax/
 	cp -r node_modules/mathjax/es5/input node_modules/mathjax/es5/a11y \
 	      node_modules/mathjax/es5/ui node_modules/mathjax/es5/sre docs/assets/vendor/mathjax/
 	cp -r node_modules/mathjax/es5/output/chtml docs/assets/vendor/mathjax/output/
@@ -62,6 +66,9 @@ APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 ## node: Node.js and npm, for the npm assets and build-time math (Debian's, when missing)
 node:
 	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) nodejs npm; }
+
+$(MATH_FONT):
+	$(APT_INSTALL) fonts-lmodern
 
 ## chromium: Debian's Chromium for the browser tests (installed only when missing)
 chromium:

@@ -11,15 +11,18 @@ import pytest
 
 from conftest import page_urls
 
-# Evaluated in the page once MathJax has finished: what a reader would see.
+# Evaluated in the page once MathJax (if it loaded) and the fonts have finished: what a reader
+# would see. The site's math is MathML, laid out by the browser; MathJax's CHTML
+# (mjx-container) is the fallback.
 PAGE_REPORT_JS = r"""
-() => {
+async () => {
+  await document.fonts.ready;
   const math = [...document.querySelectorAll('.arithmatex')];
-  const untypeset = math.filter(el => !el.querySelector('mjx-container'))
+  const untypeset = math.filter(el => !el.querySelector('math, mjx-container'))
                         .map(el => el.textContent.trim().slice(0, 100));
-  const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error]')]
+  const errors = [...document.querySelectorAll('mjx-merror, [data-mjx-error], merror')]
                    .map(el => el.getAttribute('data-mjx-error') || el.textContent.slice(0, 100));
-  const skip = 'script, style, pre, code, textarea, noscript, mjx-container';
+  const skip = 'script, style, pre, code, textarea, noscript, mjx-container, math';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
     acceptNode(node) {
       const parent = node.parentElement;
@@ -34,9 +37,13 @@ PAGE_REPORT_JS = r"""
   // A glyph whose character rule is missing renders as nothing: math present but invisible.
   const invisible = [...document.querySelectorAll('mjx-container mjx-c')].filter(c =>
       getComputedStyle(c, '::before').content === 'none' && !c.textContent).length;
+  // The math font: loaded (its URL works), if the page shows MathML.
+  const mathml = document.querySelectorAll('.arithmatex math').length;
+  const fontLoaded = [...document.fonts].some(
+      f => f.family.replace(/"/g, '') === 'derivnotes math' && f.status === 'loaded');
   return {
-    math: math.length, invisible,
-    containers: document.querySelectorAll('mjx-container').length,
+    math: math.length, invisible, mathml, fontLoaded,
+    containers: document.querySelectorAll('.arithmatex math, mjx-container').length,
     untypeset, errors, raw,
   };
 }
@@ -107,6 +114,8 @@ def assert_page_is_clean(v: Visit, report: dict, where: str) -> None:
     assert report["containers"] >= report["math"], f"{where}: {report}"
     assert report["errors"] == [], f"{where}: MathJax errors: {report['errors']}"
     assert report["invisible"] == 0, f"{where}: {report['invisible']} math glyphs render as nothing"
+    if report["mathml"]:
+        assert report["fontLoaded"], f"{where}: the math font did not load"
     assert report["raw"] == [], f"{where}: raw TeX in the text: {report['raw']}"
     assert v.console_errors == [], f"{where}: console errors: {v.console_errors}"
     assert v.foreign_requests == [], f"{where}: requests to other hosts: {v.foreign_requests}"
@@ -118,8 +127,9 @@ def test_page_math_is_typeset_without_errors_or_foreign_requests(visit: Visit, u
     visit.page.goto(visit.base + url, wait_until="load")
     report = visit.report()
     assert_page_is_clean(visit, report, f"/{url}")
-    typesetters = [u for u in visit.requests if u.endswith("tex-chtml.js")]
+    typesetters = [u for u in visit.requests if u.endswith(("tex-chtml.js", "mml-chtml.js"))]
     assert typesetters == [], f"/{url}: math was not typeset at build time: {typesetters}"
+    assert report["mathml"] >= report["math"], f"/{url}: math that is not MathML: {report}"
 
 
 def test_home_page_has_math(visit: Visit) -> None:
@@ -140,7 +150,7 @@ def test_math_is_typeset_after_instant_navigation(visit: Visit) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('article .arithmatex').length > 0 && "
         "[...document.querySelectorAll('article .arithmatex')]"
-        ".every(el => el.querySelector('mjx-container'))",
+        ".every(el => el.querySelector('math'))",
         timeout=30_000,
     )
     assert page.evaluate("() => window.__noReload === true"), "the click reloaded the page"

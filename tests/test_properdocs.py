@@ -64,7 +64,7 @@ def test_properdocs_pages_hold_checked_math_and_executed_notebooks(properdocs_si
     gradient = pages["logistic-gradient/"]
     assert gradient.count('class="dn-derivation') >= 3
     assert gradient.count('data-status="proved"') >= 5
-    assert "<mjx-container" in gradient and "\\(" not in gradient.split("<article")[1]
+    assert "<math" in gradient and "\\(" not in gradient.split("<article")[1]
     notebook = pages["notebooks/gradient-descent/"]
     assert notebook.count("jp-OutputArea-output") >= 3
     assert "ProperDocs" in pages[""]

@@ -39,13 +39,18 @@ def content_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file renamed into place."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write *text* (UTF-8, or bytes as they are) to *path* through a temporary file renamed
+    into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
         # mkstemp makes the file readable by its owner only; a written page or stylesheet must
         # be readable by whoever serves the site, as any file the build writes
         os.chmod(tmp, 0o666 & ~_UMASK)

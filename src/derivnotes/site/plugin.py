@@ -45,6 +45,9 @@ class DerivnotesConfig(Config):
     #: The site stylesheet (one of ``extra_css``) that the typeset math's CSS is appended to,
     #: so pages load one stylesheet fewer; empty: it is written to its own file, STYLESHEET.
     math_css_into = config_options.Type(str, default="")
+    #: What the typeset math is: MathML Core laid out by the browser in one served math font
+    #: (the site's choice, measured in the README), or MathJax's CHTML.
+    math_output = config_options.Choice(("mathml", "chtml"), default="mathml")
 
 
 def body_line_offset(source: str, body: str) -> int:
@@ -113,6 +116,7 @@ class DerivnotesPlugin(BasePlugin[DerivnotesConfig]):
             self._cache_dir,
             typeset=self.config.typeset_math,
             math_css_into=self.config.math_css_into or None,
+            output=self.config.math_output,
         )
         return config
 

@@ -116,7 +116,7 @@ def drop_palette_switching_rule(site_dir: Path) -> int:
 
 
 #: The line after which the typeset math's CSS follows the site's own stylesheet.
-MATH_CSS_MARK = "/* The typeset math (MathJax CHTML), added by derivnotes. */"
+MATH_CSS_MARK = "/* The typeset math, added by derivnotes. */"
 
 
 def is_notebook_page(html: str) -> bool:
@@ -155,11 +155,17 @@ class PostBuild:
     :data:`~derivnotes.site.typeset.STYLESHEET`."""
 
     def __init__(
-        self, cache_dir: str | None, *, typeset: bool = True, math_css_into: str | None = None
+        self,
+        cache_dir: str | None,
+        *,
+        typeset: bool = True,
+        math_css_into: str | None = None,
+        output: str = "mathml",
     ) -> None:
         self.cache_dir = cache_dir
         self.math_css_into = math_css_into
-        self.typesetter = Typesetter(cache_dir) if typeset else None
+        self.output = output
+        self.typesetter = Typesetter(cache_dir, output=output) if typeset else None
 
     def page(self, html: str, where: str, notebook: bool | None = None) -> str:
         """*html* of one page after its jobs; raises :class:`TypesetError` for math MathJax
@@ -184,9 +190,11 @@ class PostBuild:
                 self.typesetter.close()
             if typeset or not self.math_css_into:  # a rerun keeps the CSS its pages need
                 self._write_math_css(site_dir, css)
+            for name, data in self.typesetter.files.items():  # the math font
+                write_atomically(site_dir / name, data)
             self.typesetter.save()
             # A next build (mkdocs serve) starts from this one's cache, not its process.
-            self.typesetter = Typesetter(self.cache_dir)
+            self.typesetter = Typesetter(self.cache_dir, output=self.output)
         clean_search_index(site_dir)
         finish_checker(site_dir, self.cache_dir or None)
 
@@ -210,7 +218,11 @@ class PostBuild:
 
 
 def postbuild(
-    site_dir: Path, *, cache_dir: str | None, math_css_into: str | None = None
+    site_dir: Path,
+    *,
+    cache_dir: str | None,
+    math_css_into: str | None = None,
+    output: str = "mathml",
 ) -> list[str]:
     """Run every after-build job over the built site in *site_dir*; the pages changed.
 
@@ -222,7 +234,7 @@ def postbuild(
             f"{site_dir / math_css_into}: no such stylesheet in the built site (math_css_into "
             "names a stylesheet every page loads, relative to the site folder)"
         )
-    jobs = PostBuild(cache_dir, math_css_into=math_css_into)
+    jobs = PostBuild(cache_dir, math_css_into=math_css_into, output=output)
     done: dict[Path, str] = {}
     try:
         for path in sorted(site_dir.rglob("*.html")):

@@ -1,4 +1,6 @@
 // Typeset TeX at build time with MathJax 3 (npm mathjax-full), for derivnotes.site.typeset.
+// `node typeset.cjs mathml` writes MathML Core (see mathml.cjs); `node typeset.cjs` (or `chtml`)
+// writes MathJax's CHTML with assistive MathML.
 // Protocol: one JSON object per input line, one per output line.
 //   {"id": 1, "tex": "x^2", "display": false}  ->  {"id": 1, "html": "<mjx-container ...>"}
 //                                              or {"id": 1, "error": "TeX error message"}
@@ -18,6 +20,10 @@ const { RegisterHTMLHandler } = require("mathjax-full/js/handlers/html.js");
 const { Usage } = require("mathjax-full/js/output/chtml/Usage.js");
 const { AssistiveMmlHandler } = require("mathjax-full/js/a11y/assistive-mml.js");
 const { AllPackages } = require("mathjax-full/js/input/tex/AllPackages.js");
+const { STATE } = require("mathjax-full/js/core/MathItem.js");
+const { toMathML } = require("./mathml.cjs");
+
+const MATHML = process.argv[2] === "mathml";
 
 const adaptor = liteAdaptor();
 AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
@@ -68,6 +74,13 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   lastError = null;
   try {
     recordUsage();
+    if (MATHML) {
+      // The same TeX input jax (same packages, same errors), stopped before any output jax.
+      const tree = html.convert(request.tex, { display: request.display, end: STATE.CONVERT });
+      if (lastError) out({ id: request.id, error: lastError });
+      else out({ id: request.id, html: toMathML(tree, request.display), usage: {} });
+      return;
+    }
     const node = html.convert(request.tex, { display: request.display, em: 16, ex: 8, containerWidth: 1280 });
     if (lastError) out({ id: request.id, error: lastError });
     else out({ id: request.id, html: adaptor.outerHTML(node), usage: usageOf() });

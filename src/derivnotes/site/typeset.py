@@ -2,18 +2,27 @@
 
 Every ``arithmatex`` element of a page (``<span class="arithmatex">\\(...\\)</span>`` and
 ``<div class="arithmatex">\\[...\\]</div>``, as pymdownx.arithmatex, the derivation renderer and
-the notebook math marker write them) is handed to MathJax 3 running in Node (npm
-``mathjax-full``, :file:`typeset.cjs`) and replaced by its CHTML output with assistive MathML
-for screen readers. One stylesheet for all the math of the site, whose fonts are served from
-the site, is written at the end of the build.
+the notebook math marker write them) is handed to MathJax 3's TeX input running in Node (npm
+``mathjax-full``, :file:`typeset.cjs`) and replaced by
 
-Rendered formulas are cached by content hash (formula, display mode, MathJax version) in one
-JSON file, and the stylesheet by the hash of the whole set of formulas, so a rebuild that
-changes no math starts no Node process at all.
+- ``output="mathml"`` (the site's choice, see the README): MathML Core, which the browser lays
+  out itself (:file:`mathml.cjs`), in one served math font, Latin Modern Math (Debian's
+  fonts-lmodern), subset to the characters the site's math uses with its OpenType MATH table
+  kept; screen readers read the MathML itself;
+- ``output="chtml"``: MathJax's CHTML with assistive MathML for screen readers, and the CSS
+  and MathJax fonts its formulas need.
+
+One stylesheet for all the math of the site, whose fonts are served from the site, is written at
+the end of the build.
+
+Rendered formulas are cached by content hash (formula, display mode, output, MathJax version) in
+one JSON file, and the stylesheet and font by the set of formulas, so a rebuild that changes no
+math starts no Node process at all.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html as html_lib
 import json
@@ -26,10 +35,18 @@ from pathlib import Path
 from derivnotes.store import ContentStore, content_key, write_atomically
 
 SCRIPT = Path(__file__).with_name("typeset.cjs")
+MATHML = Path(__file__).with_name("mathml.cjs")
 NODE_ROOT = Path(__file__).resolve().parents[3]  # the checkout, where `make setup` runs npm ci
-#: Part of every cache key: bump with the npm mathjax-full pin or typeset.cjs's options.
-MATHJAX_VERSION = "mathjax-full 3.2.2 chtml adaptive v2 usage"
+#: Part of every cache key: bump with the npm mathjax-full pin. The scripts' own text is part
+#: of the key too (:data:`SCRIPTS_KEY`), so that changing them retypesets everything.
+MATHJAX_VERSION = "mathjax-full 3.2.2"
+OUTPUTS = ("mathml", "chtml")
 STYLESHEET = "assets/derivnotes/mathjax.css"
+#: The math font of MathML output: Latin Modern Math, the look of TeX, with an OpenType MATH
+#: table (stretchy brackets, fraction rules); Debian's fonts-lmodern, installed by `make setup`.
+MATH_FONT = Path("/usr/share/texmf/fonts/opentype/public/lm-math/latinmodern-math.otf")
+#: Where the subset math font goes in the built site (its name ends in its content hash).
+MATH_FONT_DIR = "assets/vendor/math"
 
 _MATH = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.DOTALL)
 _PUNCTUATION = re.compile(r"[,.;:!?)\]]+")
@@ -112,8 +129,18 @@ def locate(tex: str, message: str, source: str) -> int | None:
     return None
 
 
-def _key(tex: str, display: bool) -> str:
-    return content_key(MATHJAX_VERSION, str(int(display)), tex)
+def _scripts_key() -> str:
+    try:
+        return content_key(*(path.read_text(encoding="utf-8") for path in (SCRIPT, MATHML)))
+    except OSError:
+        return ""
+
+
+SCRIPTS_KEY = _scripts_key()
+
+
+def _key(tex: str, display: bool, output: str = "mathml") -> str:
+    return content_key(MATHJAX_VERSION, SCRIPTS_KEY, output, str(int(display)), tex)
 
 
 def split_delimiters(text: str) -> tuple[str, bool] | None:
@@ -137,9 +164,19 @@ def split_delimiters(text: str) -> tuple[str, bool] | None:
 class Typesetter:
     """Typesets the pages of one build; call :meth:`page` per page, then :meth:`stylesheet`."""
 
-    def __init__(self, cache_dir: str | os.PathLike[str] | None, node: str | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: str | os.PathLike[str] | None,
+        node: str | None = None,
+        output: str = "mathml",
+    ) -> None:
+        if output not in OUTPUTS:
+            raise ValueError(f"math output {output!r}: expected one of {', '.join(OUTPUTS)}")
+        self.output = output
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.node = node or shutil.which("node")
+        #: files for the built site besides the stylesheet (the subset math font), by path
+        self.files: dict[str, bytes] = {}
         self._process: subprocess.Popen[str] | None = None
         self._next_id = 0
         self.formulas: dict[str, tuple[str, bool]] = {}  # every formula of this build
@@ -194,7 +231,7 @@ class Typesetter:
                     "installed: install Debian's nodejs and run `make setup`"
                 )
             self._process = subprocess.Popen(
-                [self.node, str(SCRIPT)],
+                [self.node, str(SCRIPT), self.output],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -230,8 +267,8 @@ class Typesetter:
 
     # -- pages -----------------------------------------------------------------------------------
     def render(self, tex: str, display: bool) -> str:
-        """The CHTML (with assistive MathML) of one formula."""
-        key = _key(tex, display)
+        """The MathML, or CHTML with assistive MathML, of one formula."""
+        key = _key(tex, display, self.output)
         self.formulas[key] = (tex, display)
         if key not in self.rendered:
             self.rendered[key] = self._convert(tex, display)
@@ -289,11 +326,39 @@ class Typesetter:
         """
         if not self.formulas:
             return ""
+        if self.output == "mathml":
+            return self._mathml_stylesheet()
         usage = self.usage()
-        key = content_key(MATHJAX_VERSION, json.dumps(usage))
+        key = content_key(MATHJAX_VERSION, SCRIPTS_KEY, json.dumps(usage))
         store = ContentStore(self.cache_dir, "mathjax-css", ".css")
         css = store.read(key)
         if css is None:
             css = self._ask({"css": True, "usage": usage})["css"]
             store.write(key, css)
         return swap_font_display(css)
+
+    def _mathml_stylesheet(self) -> str:
+        """The CSS of MathML output, and the math font subset to what the formulas show
+        (:attr:`files`), cached by that set of characters."""
+        import hashlib
+
+        from derivnotes.site.mathfont import MATHML_CSS, SUBSET_VERSION, characters, subset
+
+        if not MATH_FONT.is_file():
+            raise MathJaxUnavailable(
+                f"the math font {MATH_FONT} is missing: install Debian's fonts-lmodern "
+                "(`make setup` does)"
+            )
+        text = characters(self.rendered[key]["html"] for key in self.formulas)
+        source = MATH_FONT.read_bytes()
+        key = content_key(SUBSET_VERSION, hashlib.sha256(source).hexdigest(), text)
+        store = ContentStore(self.cache_dir, "math-font", ".woff.b64")
+        cached = store.read(key)
+        if cached is None:
+            font = subset(source, text)
+            store.write(key, base64.b64encode(font).decode("ascii"))
+        else:
+            font = base64.b64decode(cached)
+        name = f"latinmodern-math.{hashlib.sha256(font).hexdigest()[:12]}.woff"
+        self.files = {f"{MATH_FONT_DIR}/{name}": font}
+        return MATHML_CSS.replace("MATH_FONT_URL", f"../vendor/math/{name}")
