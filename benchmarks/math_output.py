@@ -1,19 +1,29 @@
-"""Math output side by side: the site's CHTML (MathJax 3 at build time) against MathML Core.
+"""Math output side by side: the site's CHTML (MathJax 3 at build time) against MathML Core
+and against MathJax 4's CHTML.
 
-Run: ``.venv/bin/python benchmarks/math_output.py [SITE_DIR]`` (default: builds the site). For
-the home page and the longest derivation page it writes a MathML variant of the built site:
-each ``mjx-container`` replaced by the MathML that MathJax itself puts beside its CHTML for
-screen readers (so the assistive MathML is the math), the CHTML rules and fonts dropped from the
-site's stylesheet, and one served math font for ``<math>``: Noto Sans Math (npm
-``@fontsource/noto-sans-math``, with an OpenType MATH table), whole (250 kB woff), and subset to
-the characters the pages' math uses (fontTools, keeping the MATH table and layout features).
+Run: ``.venv/bin/python benchmarks/math_output.py [SITE_DIR] [--plain PLAIN_DIR]`` (default:
+builds the site, and the site again without typeset math). For the home page and the longest
+derivation page it writes a MathML variant of the built site: each ``mjx-container`` replaced by
+the MathML that MathJax itself puts beside its CHTML for screen readers (so the assistive MathML
+is the math), the CHTML rules and fonts dropped from the site's stylesheet, and one served math
+font for ``<math>``: Noto Sans Math (npm ``@fontsource/noto-sans-math``, with an OpenType MATH
+table), whole (250 kB woff), and subset to the characters the pages' math uses (fontTools,
+keeping the MATH table and layout features).
+
+The MathJax 4 variant is the built site with every page's math typeset again by MathJax 4 (npm
+``@mathjax/src``, its default font ``@mathjax/mathjax-newcm-font``; :file:`typeset4.cjs`, CHTML
+with assistive MathML, the options of the site's MathJax 3): the TeX of each formula comes from
+the site built without typeset math (``DERIVNOTES_TYPESET=false``, ``--plain``), whose
+arithmatex elements are the site's ``mjx-container`` elements in the same order. MathJax 3's CSS
+(after the mark in the site stylesheet) is replaced by MathJax 4's for all those formulas, with
+``font-display: swap`` as the site adds, and the woff2 files it names are served from the site.
+
 Served with gzip like a static host, each variant gets, per page: its DOM size, HTML bytes (raw
-and gzip), the bytes the page loads, Lighthouse mobile (median of ``--runs``, default 3:
-performance, FCP, LCP, TBT), and a screenshot at 412 px in ``--shots`` (default
-``/tmp/derivnotes-math-output``) to look at.
+and gzip), the bytes the page loads (and of them fonts), Lighthouse mobile (median of
+``--runs``, default 3: performance, FCP, LCP, TBT), and a screenshot at 412 px in ``--shots``
+(default ``/tmp/derivnotes-math-output``) to look at.
 
-It is a measurement for choosing, not a switch: the site builds CHTML. MathJax 4 is not
-measured here (not done yet).
+It is a measurement for choosing, not a switch: the site builds CHTML with MathJax 3.
 """
 
 from __future__ import annotations
@@ -21,9 +31,11 @@ from __future__ import annotations
 import argparse
 import html as html_module
 import http.server
+import json
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,11 +45,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import audit  # noqa: E402
+from derivnotes.site.typeset import split_delimiters, swap_font_display  # noqa: E402
 
 FONT = ROOT / "node_modules/@fontsource/noto-sans-math/files/noto-sans-math-latin-400-normal.woff"
 _CONTAINER = re.compile(r"<mjx-container\b[^>]*>.*?</mjx-container>", re.DOTALL)
 _MATHML = re.compile(r"<math\b.*?</math>", re.DOTALL)
 MARK = "/* The typeset math (MathJax CHTML), added by derivnotes. */"
+TYPESET4 = Path(__file__).with_name("typeset4.cjs")
+FONTS4 = ROOT / "node_modules/@mathjax/mathjax-newcm-font/chtml/woff2"
+FONT4_URL = "../assets/mathjax4"  # from stylesheets/derivnotes.css
+_ARITHMATEX = re.compile(r'<(div|span) class="arithmatex">(.*?)</\1>', re.DOTALL)
+_CSS_URL = re.compile(r'url\("?([^")]+)"?\)')
 MATHML_CSS = """
 @font-face { font-family: "Noto Sans Math"; src: url("../assets/math/noto-sans-math.woff")
   format("woff"); font-display: swap; }
@@ -96,6 +114,100 @@ def make_subset(font_file: Path, text: str, target: Path) -> None:
     font.save(target)
 
 
+def formulas_of(plain_html: str) -> list[tuple[str, bool]]:
+    """(TeX, display) of each arithmatex element of a page built without typeset math, in order:
+    the elements that the site's build typesets (as derivnotes.site.typeset.Typesetter.page)."""
+    found = (
+        split_delimiters(html_module.unescape(m.group(2))) for m in _ARITHMATEX.finditer(plain_html)
+    )
+    return [formula for formula in found if formula is not None]
+
+
+class MathJax4:
+    """typeset4.cjs in Node: one formula per request, then the stylesheet of them all."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            ["node", str(TYPESET4), FONT4_URL],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=ROOT,
+        )
+        self.count = 0
+
+    def ask(self, request: dict) -> dict:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            sys.exit(f"{TYPESET4.name} stopped: run `npm ci` (node_modules/@mathjax/src)")
+        return json.loads(line)
+
+    def typeset(self, tex: str, display: bool) -> str:
+        self.count += 1
+        answer = self.ask({"id": self.count, "tex": tex, "display": display})
+        if "error" in answer:
+            sys.exit(f"MathJax 4 cannot typeset {tex[:200]!r}: {answer['error']}")
+        return answer["html"]
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def mathjax4_site(site: Path, plain: Path, out: Path) -> Path:
+    """The built *site* with every page's math typeset by MathJax 4 from the TeX in *plain*,
+    MathJax 4's CSS for it in place of MathJax 3's, and the fonts that CSS names."""
+    shutil.copytree(site, out, ignore=shutil.ignore_patterns("checker"))
+    mathjax = MathJax4()
+    try:
+        for path in sorted(out.rglob("*.html")):
+            html = path.read_text(encoding="utf-8")
+            containers = _CONTAINER.findall(html)
+            if not containers:
+                continue
+            plain_page = plain / path.relative_to(out)
+            formulas = formulas_of(plain_page.read_text(encoding="utf-8"))
+            if len(formulas) != len(containers):
+                sys.exit(f"{path}: {len(containers)} formulas, {len(formulas)} in {plain_page}")
+            for container, (_, display) in zip(containers, formulas, strict=True):
+                if ('display="true"' in container.split(">", 1)[0]) != display:
+                    sys.exit(f"{path}: the formulas of {plain_page} are not in the same order")
+            typeset = iter([mathjax.typeset(tex, display) for tex, display in formulas])
+            html = _CONTAINER.sub(lambda _, typeset=typeset: next(typeset), html)
+            path.write_text(html, encoding="utf-8")
+        css = mathjax.ask({"css": True})["css"]
+    finally:
+        mathjax.close()
+    stylesheet = out / "stylesheets" / "derivnotes.css"
+    own = stylesheet.read_text(encoding="utf-8").split(MARK, 1)[0].rstrip("\n")
+    stylesheet.write_text(f"{own}\n\n{MARK}\n{swap_font_display(css)}", encoding="utf-8")
+    fonts = out / "assets" / "mathjax4"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for url in sorted(set(_CSS_URL.findall(css))):
+        if url.startswith(FONT4_URL + "/"):
+            shutil.copyfile(FONTS4 / url[len(FONT4_URL) + 1 :], fonts / url.rsplit("/", 1)[1])
+    return out
+
+
+def math_css_and_fonts(site: Path) -> str:
+    """The bytes of the math's CSS (after the mark, gzip too) and of the fonts it names."""
+    import gzip
+
+    stylesheet = site / "stylesheets" / "derivnotes.css"
+    css = stylesheet.read_text(encoding="utf-8").split(MARK, 1)[1].encode()
+    fonts = [stylesheet.parent / url for url in set(_CSS_URL.findall(css.decode()))]
+    size = sum(font.stat().st_size for font in fonts if font.is_file())
+    return (
+        f"math CSS {len(css) / 1024:.0f} KiB ({len(gzip.compress(css)) / 1024:.0f} gzip), "
+        f"{len(fonts)} font files named, {size / 1024:.0f} KiB"
+    )
+
+
 def measure(site: Path, pages: list[str], runs: int, shots: Path, label: str) -> list[str]:
     import gzip
 
@@ -138,7 +250,8 @@ def measure(site: Path, pages: list[str], runs: int, shots: Path, label: str) ->
                 rows.append(
                     f"{label:<13} /{page:<22} DOM {dom[page]:>6}  HTML {len(html) / 1024:6.0f} KiB"
                     f" ({len(gzip.compress(html)) / 1024:4.0f} gzip)  loads "
-                    f"{weight.get('total', 0) / 1024:5.0f} KiB  perf {perf:3.0f}  FCP "
+                    f"{weight.get('total', 0) / 1024:5.0f} KiB (fonts "
+                    f"{weight.get('fonts', 0) / 1024:4.0f})  perf {perf:3.0f}  FCP "
                     f"{med('first-contentful-paint') / 1000:.2f} s  LCP "
                     f"{med('largest-contentful-paint') / 1000:.2f} s  TBT "
                     f"{med('total-blocking-time'):.0f} ms"
@@ -152,6 +265,7 @@ def measure(site: Path, pages: list[str], runs: int, shots: Path, label: str) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", nargs="?", type=Path)
+    parser.add_argument("--plain", type=Path, help="the site built with DERIVNOTES_TYPESET=false")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--shots", type=Path, default=Path("/tmp/derivnotes-math-output"))
     args = parser.parse_args()
@@ -162,17 +276,27 @@ def main() -> None:
         site = args.site.resolve() if args.site else Path(tmp) / "site"
         if not args.site:
             audit.build_site(site, "http://127.0.0.1/")
+        plain = args.plain.resolve() if args.plain else Path(tmp) / "plain"
+        if not args.plain:
+            audit.build_site(plain, "http://127.0.0.1/", DERIVNOTES_TYPESET="false")
         picked = audit.pick_audited_pages(site, audit.site_pages(site, "/"))
         pages = [page for label, page in picked if label == "home" or "derivation page" in label]
         whole = mathml_site(site, Path(tmp) / "mathml", pages, subset_font=False)
         subset = mathml_site(site, Path(tmp) / "mathml-subset", pages, subset_font=True)
+        mathjax4 = mathjax4_site(site, plain, Path(tmp) / "mathjax4")
+        sizes = [
+            f"{label}: {math_css_and_fonts(s)}"
+            for label, s in (("MathJax 3", site), ("MathJax 4", mathjax4))
+        ]
         rows = measure(site, pages, args.runs, args.shots, "CHTML")
         rows += measure(whole, pages, args.runs, args.shots, "MathML")
         rows += measure(subset, pages, args.runs, args.shots, "MathML-subset")
+        rows += measure(mathjax4, pages, args.runs, args.shots, "MathJax4")
     print(
         f"math output, median of {args.runs} Lighthouse mobile run(s); screenshots in {args.shots}"
     )
     print("\n".join(sorted(rows, key=lambda r: r.split()[1])))
+    print("\n".join(sizes))
 
 
 if __name__ == "__main__":
