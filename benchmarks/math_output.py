@@ -1,29 +1,29 @@
-"""Math output side by side: the site's CHTML (MathJax 3 at build time) against MathML Core
-and against MathJax 4's CHTML.
+"""Math output side by side, on the same pages: MathJax 3.2.2's CHTML, MathML Core in one
+served math font (the site's choice), and MathJax 4's CHTML.
 
-Run: ``.venv/bin/python benchmarks/math_output.py [SITE_DIR] [--plain PLAIN_DIR]`` (default:
-builds the site, and the site again without typeset math). For the home page and the longest
-derivation page it writes a MathML variant of the built site: each ``mjx-container`` replaced by
-the MathML that MathJax itself puts beside its CHTML for screen readers (so the assistive MathML
-is the math), the CHTML rules and fonts dropped from the site's stylesheet, and one served math
-font for ``<math>``: Noto Sans Math (npm ``@fontsource/noto-sans-math``, with an OpenType MATH
-table), whole (250 kB woff), and subset to the characters the pages' math uses (fontTools,
-keeping the MATH table and layout features).
+Run: ``.venv/bin/python benchmarks/math_output.py [CHTML_SITE] [--plain PLAIN_DIR]
+[--site SITE_DIR]`` (default: builds all three). It builds the site three ways: as published
+(MathML Core in Latin Modern Math subset by the build, :mod:`derivnotes.site.mathfont`), with
+``DERIVNOTES_MATH_OUTPUT=chtml`` (MathJax 3.2.2's CHTML with assistive MathML, as the site was
+before), and with ``DERIVNOTES_TYPESET=false`` (the TeX of each formula). For the home page and
+the longest derivation page it measures these variants:
 
-The MathJax 4 variant is the built site with every page's math typeset again by MathJax 4 (npm
-``@mathjax/src``, its default font ``@mathjax/mathjax-newcm-font``; :file:`typeset4.cjs`, CHTML
-with assistive MathML, the options of the site's MathJax 3): the TeX of each formula comes from
-the site built without typeset math (``DERIVNOTES_TYPESET=false``, ``--plain``), whose
-arithmatex elements are the site's ``mjx-container`` elements in the same order. MathJax 3's CSS
-(after the mark in the site stylesheet) is replaced by MathJax 4's for all those formulas, with
-``font-display: swap`` as the site adds, and the woff2 files it names are served from the site.
+- ``CHTML``: MathJax 3.2.2's CHTML, its CSS and fonts;
+- ``MathML-LM``: the site as published;
+- ``MathML-Noto``, ``MathML-Noto-sub``: the CHTML build with each ``mjx-container`` replaced by
+  the assistive MathML MathJax wrote beside it (MathJax's own MathML, without the site's
+  conversion to MathML Core), the CHTML rules dropped, in Noto Sans Math (npm
+  ``@fontsource/noto-sans-math``), whole (250 kB woff) and subset to the characters used;
+- ``MathJax4``: every page's math typeset again by MathJax 4 (npm ``@mathjax/src``, its default
+  font ``@mathjax/mathjax-newcm-font``; :file:`typeset4.cjs`, CHTML with assistive MathML, the
+  options of the site's MathJax 3) from the TeX of the plain build, whose arithmatex elements
+  are the CHTML build's ``mjx-container`` elements in the same order; MathJax 4's CSS in place
+  of 3.2.2's, with ``font-display: swap`` as the site adds, its woff2 fonts served from the site.
 
 Served with gzip like a static host, each variant gets, per page: its DOM size, HTML bytes (raw
 and gzip), the bytes the page loads (and of them fonts), Lighthouse mobile (median of
 ``--runs``, default 3: performance, FCP, LCP, TBT), and a screenshot at 412 px in ``--shots``
-(default ``/tmp/derivnotes-math-output``) to look at.
-
-It is a measurement for choosing, not a switch: the site builds CHTML with MathJax 3.
+(default ``/tmp/derivnotes-math-output``) to look at. The README's table comes from this.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import audit  # noqa: E402
+from derivnotes.site.postbuild import MATH_CSS_MARK as MARK  # noqa: E402
 from derivnotes.site.typeset import split_delimiters, swap_font_display  # noqa: E402
 
 FONT = ROOT / "node_modules/@fontsource/noto-sans-math/files/noto-sans-math-latin-400-normal.woff"
 _CONTAINER = re.compile(r"<mjx-container\b[^>]*>.*?</mjx-container>", re.DOTALL)
 _MATHML = re.compile(r"<math\b.*?</math>", re.DOTALL)
-MARK = "/* The typeset math (MathJax CHTML), added by derivnotes. */"
 TYPESET4 = Path(__file__).with_name("typeset4.cjs")
 FONTS4 = ROOT / "node_modules/@mathjax/mathjax-newcm-font/chtml/woff2"
 FONT4_URL = "../assets/mathjax4"  # from stylesheets/derivnotes.css
@@ -248,7 +248,7 @@ def measure(site: Path, pages: list[str], runs: int, shots: Path, label: str) ->
                 perf = statistics.median(audit.score(r, "performance") or 0 for r in good)
                 weight = weights.get("/" + page, {})
                 rows.append(
-                    f"{label:<13} /{page:<22} DOM {dom[page]:>6}  HTML {len(html) / 1024:6.0f} KiB"
+                    f"{label:<15} /{page:<22} DOM {dom[page]:>6}  HTML {len(html) / 1024:6.0f} KiB"
                     f" ({len(gzip.compress(html)) / 1024:4.0f} gzip)  loads "
                     f"{weight.get('total', 0) / 1024:5.0f} KiB (fonts "
                     f"{weight.get('fonts', 0) / 1024:4.0f})  perf {perf:3.0f}  FCP "
@@ -264,8 +264,9 @@ def measure(site: Path, pages: list[str], runs: int, shots: Path, label: str) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("site", nargs="?", type=Path)
+    parser.add_argument("site", nargs="?", type=Path, help="DERIVNOTES_MATH_OUTPUT=chtml build")
     parser.add_argument("--plain", type=Path, help="the site built with DERIVNOTES_TYPESET=false")
+    parser.add_argument("--site", dest="published", type=Path, help="the site as published")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--shots", type=Path, default=Path("/tmp/derivnotes-math-output"))
     args = parser.parse_args()
@@ -275,7 +276,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site.resolve() if args.site else Path(tmp) / "site"
         if not args.site:
-            audit.build_site(site, "http://127.0.0.1/")
+            audit.build_site(site, "http://127.0.0.1/", DERIVNOTES_MATH_OUTPUT="chtml")
+        published = args.published.resolve() if args.published else Path(tmp) / "published"
+        if not args.published:
+            audit.build_site(published, "http://127.0.0.1/")
         plain = args.plain.resolve() if args.plain else Path(tmp) / "plain"
         if not args.plain:
             audit.build_site(plain, "http://127.0.0.1/", DERIVNOTES_TYPESET="false")
@@ -286,11 +290,16 @@ def main() -> None:
         mathjax4 = mathjax4_site(site, plain, Path(tmp) / "mathjax4")
         sizes = [
             f"{label}: {math_css_and_fonts(s)}"
-            for label, s in (("MathJax 3", site), ("MathJax 4", mathjax4))
+            for label, s in (
+                ("MathJax 3 CHTML", site),
+                ("MathML-LM (site)", published),
+                ("MathJax 4 CHTML", mathjax4),
+            )
         ]
         rows = measure(site, pages, args.runs, args.shots, "CHTML")
-        rows += measure(whole, pages, args.runs, args.shots, "MathML")
-        rows += measure(subset, pages, args.runs, args.shots, "MathML-subset")
+        rows += measure(published, pages, args.runs, args.shots, "MathML-LM")
+        rows += measure(whole, pages, args.runs, args.shots, "MathML-Noto")
+        rows += measure(subset, pages, args.runs, args.shots, "MathML-Noto-sub")
         rows += measure(mathjax4, pages, args.runs, args.shots, "MathJax4")
     print(
         f"math output, median of {args.runs} Lighthouse mobile run(s); screenshots in {args.shots}"
