@@ -85,6 +85,14 @@ def aim(preset: str, category: str) -> int | None:
 # --- serving -------------------------------------------------------------------------------
 
 
+class Server(http.server.ThreadingHTTPServer):
+    """The static server: a browser closing a connection early is not an error to print."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def make_handler(site: Path, prefix: str, use_gzip: bool) -> type:
     """A handler serving *site* under *prefix* like a static host: index.html for folders,
     a redirect to the trailing slash, 404.html for what is missing, gzip for text."""
@@ -486,9 +494,7 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="derivnotes-audit-") as tmp:
         tmp_path = Path(tmp)
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), http.server.BaseHTTPRequestHandler
-        )
+        server = Server(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
         port = server.server_address[1]
         if args.site:
             site = args.site.resolve()
@@ -517,7 +523,7 @@ def main() -> None:
                 text_only = baseline_site(
                     site, plain, [p for _, p in audited], tmp_path / "baseline"
                 )
-                other = http.server.ThreadingHTTPServer(
+                other = Server(
                     ("127.0.0.1", 0), make_handler(text_only, prefix, use_gzip=not args.no_gzip)
                 )
                 threading.Thread(target=other.serve_forever, daemon=True).start()

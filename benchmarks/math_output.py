@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import html as html_module
-import http.server
 import json
 import re
 import shutil
@@ -213,7 +212,7 @@ def measure(site: Path, pages: list[str], runs: int, shots: Path, label: str) ->
 
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), audit.make_handler(site, "/", True))
+    server = audit.Server(("127.0.0.1", 0), audit.make_handler(site, "/", True))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     rows = []
