@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from derivnotes.checker.cache import ResultCache
+from derivnotes.checker.fences import iter_fences
 from derivnotes.cli import main
 
 GOOD = """\
@@ -133,7 +135,7 @@ def test_unchanged_block_comes_from_the_cache(tmp_path, capsys) -> None:
     run("check", "--cache-dir", cache, str(page), capsys=capsys)
     _, out, _ = run("check", "--cache-dir", cache, str(page), capsys=capsys)
     assert "(1 from cache)" in out
-    write(tmp_path, GOOD.replace("symmetry of the sigmoid", "symmetry"))
+    write(tmp_path, GOOD.replace("1/(1+exp(-t))", "1/(1 + exp(-t))"))
     _, out, _ = run("check", "--cache-dir", cache, str(page), capsys=capsys)
     assert "(0 from cache)" in out
 
@@ -156,7 +158,7 @@ def test_only_the_edited_block_of_a_page_is_decided_again(tmp_path, capsys) -> N
     page = write(tmp_path, GOOD + "\n" + other)
     cache_dir = tmp_path / "cache"
     run("check", "--cache-dir", str(cache_dir), str(page), capsys=capsys)
-    edited = GOOD + "\n" + other.replace("symmetry of the sigmoid", "the sigmoid is symmetric")
+    edited = GOOD + "\n" + other.replace("sigma(t): 1/(1+exp(-t))", "sigma(t): 1/(exp(-t)+1)")
     page.write_text(edited, encoding="utf-8")
     cache = ResultCache(cache_dir)
     from derivnotes.checker.fences import iter_fences
@@ -202,3 +204,89 @@ def test_a_check_whose_blocks_are_all_cached_never_imports_sympy(tmp_path) -> No
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert first.stdout.split()[-2:] == ["0", "True"]  # decided: sympy needed
     assert second.stdout.split()[-2:] == ["0", "False"], second.stdout + second.stderr
+
+
+def test_a_malformed_block_is_remembered_with_its_message_and_moves_with_its_page(
+    tmp_path, capsys
+) -> None:
+    from derivnotes.checker.cache import ResultCache
+    from derivnotes.checker.results import DerivationError
+
+    block = "id: typo\nvars: {x: real}\nchains:\n  - start: x\n    steps:\n      - expr: x +\n"
+    first = ResultCache(tmp_path)
+    with pytest.raises(DerivationError) as fresh:
+        first.check(block, file="a.md", line=10)
+    again = ResultCache(tmp_path)
+    with pytest.raises(DerivationError) as cached:
+        again.check(block, file="a.md", line=10)
+    assert (again.hits, again.misses) == (1, 0), "a malformed block was parsed again"
+    assert str(cached.value) == str(fresh.value) and fresh.value.line > 10
+    moved = ResultCache(tmp_path)
+    with pytest.raises(DerivationError) as shifted:
+        moved.check(block, file="b.md", line=13)  # three lines added above it
+    assert shifted.value.file == "b.md" and shifted.value.line == fresh.value.line + 3
+    assert shifted.value.message == fresh.value.message
+
+
+def decide_twice(tmp_path, first: str, second: str, line: int = 3):
+    from derivnotes.checker.cache import ResultCache
+    from derivnotes.checker.fences import iter_fences
+
+    def body(page: str) -> str:
+        return next(iter_fences(page.splitlines())).body
+
+    ResultCache(tmp_path).check(body(first), file="a.md", line=3)
+    cache = ResultCache(tmp_path)
+    derivation, result = cache.check(body(second), file="a.md", line=line)
+    return cache, derivation, result
+
+
+def test_an_edited_why_is_not_decided_again_and_shows_the_new_text(tmp_path) -> None:
+    new_why = "why: 'the sigmoid is symmetric: $\\sigma(-z)$'"
+    edited = GOOD.replace("why: symmetry of the sigmoid", new_why)
+    cache, derivation, result = decide_twice(tmp_path, GOOD, edited, line=7)
+    assert (cache.hits, cache.misses) == (1, 0) and derivation is None
+    assert result.steps[1].why == "the sigmoid is symmetric: $\\sigma(-z)$"
+    body = next(iter_fences(edited.splitlines())).body
+    _, fresh = ResultCache(None).check(body, file="a.md", line=7)
+
+    def seen(r):
+        return [(s.why, s.line, s.status, s.method, s.tex) for s in r.steps]
+
+    assert seen(result) == seen(fresh)
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        GOOD.replace("why: symmetry of the sigmoid", "why: see \\href{javascript:x}{this}"),
+        GOOD.replace("why: symmetry of the sigmoid", "why: [a, b]"),  # a list: malformed
+        GOOD.replace("        why: symmetry of the sigmoid\n", ""),  # a why removed
+        GOOD.replace(
+            "        expr: 1 - sigma(z)\n", "        expr: 1 - sigma(z)\n        why: new\n"
+        ),
+        GOOD.replace("expr: sigma(-z)", "expr: sigma(z)"),  # the math changed: refuted
+    ],
+    ids=["unsafe", "list", "removed", "added", "math"],
+)
+def test_what_is_more_than_a_new_why_is_decided_again(tmp_path, edited: str) -> None:
+    from derivnotes.checker.results import DerivationError
+
+    try:
+        cache, _, _ = decide_twice(tmp_path, GOOD, edited)
+    except DerivationError:
+        return  # decided afresh: its message at its line
+    assert cache.misses == 1, "a block with more than a new why came from the cache"
+
+
+def test_a_why_line_inside_a_tex_is_not_taken_for_a_why(tmp_path) -> None:
+    from derivnotes.checker.cache import why_blind_key
+
+    block = GOOD.replace(
+        "      - tex: = \\sigma(-z)\n",
+        "      - tex: |\n          = \\sigma(-z)\n          why: 1\n",
+    )
+    other = block.replace("why: 1", "why: 2")
+    assert why_blind_key(block) == why_blind_key(other)  # the key alone cannot tell them apart
+    cache, _, _ = decide_twice(tmp_path, block, other)
+    assert cache.misses == 1

@@ -110,6 +110,7 @@ from derivnotes.checker.tex import (
     tex_to_sympy,
     unwrap_equations,
 )
+from derivnotes.checker.texsafety import unsafe_tex
 
 __all__ = [
     "CHECKER_VERSION",
@@ -943,12 +944,6 @@ class _Parser:
         return local
 
 
-_UNSAFE_TEX = re.compile(
-    r"\\(href|url|style|class|cssId|data|require|html[A-Za-z]*|unicode|input|include|def|"
-    r"newcommand|renewcommand|let|edef|gdef|mmlToken)(?![A-Za-z])"
-)
-
-
 def _tex_problem(text: str, math: bool) -> str | None:
     r"""What is wrong with the TeX of a tex (or the math of a why), or None.
 
@@ -966,12 +961,9 @@ def _tex_problem(text: str, math: bool) -> str | None:
     uses \href, which this site does not allow in a derivation (no links, styles or
     definitions in TeX)
     """
-    found = _UNSAFE_TEX.search(text)
-    if found:
-        return (
-            f"uses \\{found.group(1)}, which this site does not allow in a derivation (no links, "
-            "styles or definitions in TeX)"
-        )
+    unsafe = unsafe_tex(text)
+    if unsafe:
+        return unsafe
     if not math:
         return None
     depth = 0
