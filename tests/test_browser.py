@@ -132,6 +132,25 @@ def test_page_math_is_typeset_without_errors_or_foreign_requests(visit: Visit, u
     assert report["mathml"] >= report["math"], f"/{url}: math that is not MathML: {report}"
 
 
+def test_a_browser_without_mathml_layout_gets_mathjax_drawing_the_same_mathml(
+    visit: Visit,
+) -> None:
+    """Chromium before 109 has no MathMLElement and draws MathML as plain text: the page's
+    loader then brings MathJax's MathML input, served by the site, which draws it."""
+    visit.page.add_init_script("delete window.MathMLElement;")
+    visit.page.goto(visit.base + "sigmoid-derivative/", wait_until="load")
+    drawn = (
+        "() => [...document.querySelectorAll('.arithmatex')]"
+        ".every(el => el.querySelector(':scope > mjx-container, :scope > * > mjx-container'))"
+    )
+    visit.page.wait_for_function(drawn, timeout=60_000)
+    report = visit.report()
+    loaded = [u for u in visit.requests if u.endswith("mml-chtml.js")]
+    assert loaded, "no MathJax for a browser without MathML layout"
+    assert report["math"] > 0 and visit.page.evaluate(drawn), report
+    assert_page_is_clean(visit, report, "without MathML layout")
+
+
 def test_home_page_has_math(visit: Visit) -> None:
     visit.page.goto(visit.base, wait_until="load")
     report = visit.report()

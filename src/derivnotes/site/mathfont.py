@@ -36,9 +36,10 @@ math {
   line-height: normal;
   text-indent: 0;
 }
+/* a display keeps the room above and below it that MathJax's CHTML gave it */
 .md-typeset div.arithmatex > math {
-  margin-top: 0.2em;
-  margin-bottom: 0.2em;
+  margin-top: 1em;
+  margin-bottom: 1em;
 }
 """
 
