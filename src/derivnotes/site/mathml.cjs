@@ -17,7 +17,18 @@
 //   draws them at their normal size there, and Chromium puts extra space around a stretchy
 //   bracket it does not stretch;
 // - a prime (f', written f^\prime by MathJax): the prime character after its base, not a
-//   superscript. A math font's prime already sits high; raised again, it floats.
+//   superscript. A math font's prime already sits high; raised again, it floats;
+// - a script on a lone bracket ((x)^2, \|x\|_2): the bracket's height and depth left out, as
+//   TeX places scripts on a single character;
+// - \hat and \tilde: the spacing accents U+02C6 and U+02DC, drawn at accent size; \vec's
+//   arrow at 0.6 of its size; \overline
+//   and \underline: a CSS rule, as the font cannot stretch their character;
+// - \big ... \Bigg and \binom's brackets (a fixed size): the glyph scaled to it and centred on
+//   the math axis (Chromium neither enlarges a lone stretchy bracket nor leaves its width);
+// - table rows: TeX's strut (0.7 and 0.3 of a 1.2em line) in each cell; \tag's label in a
+//   last cell; smallmatrix at script size;
+// - mpadded lengths relative to the content (\colorbox): CSS padding; a negative space (\!):
+//   a negative margin.
 // MathJax's data-mjx-* attributes and xmlns are left out; characters are written as they are.
 "use strict";
 
@@ -135,7 +146,8 @@ function cellStyle(table, row, cell, r, c, rows, columns) {
   const rowLines = listOf(table.attributes.get("rowlines") || "none");
   const frame = LINE[table.attributes.get("frame")] ? "1px solid" : "";
   const css = [];
-  if (align === "left" || align === "right") css.push(`text-align:${align}`);
+  // Chromium lays out an mtd's content aligned only by its -webkit- value
+  if (align === "left" || align === "right") css.push(`text-align:${align};text-align:-webkit-${align}`);
   const top = r > 0 ? half(nth(rowGaps, r - 1)) : "0";
   const bottom = r < rows - 1 ? half(nth(rowGaps, r)) : "0";
   const left = c > 0 ? half(nth(columnGaps, c - 1)) : "0";
@@ -195,7 +207,11 @@ function isTall(node) {
   if (["mfrac", "msqrt", "mroot", "mtable", "mlabeledtr"].includes(node.kind)) return true;
   if (["munder", "mover", "munderover"].includes(node.kind)) {
     const accent = node.attributes.get("accent") === true || node.attributes.get("accentunder") === true;
-    if (!accent || node.kind === "munderover") return true;
+    const base = node.childNodes[0];
+    const movable =
+      base && base.isKind("mo") && base.attributes.get("movablelimits") === true &&
+      node.attributes.get("displaystyle") !== true; // inline: limits drawn as scripts
+    if (!movable && (!accent || node.kind === "munderover")) return true;
   }
   return node.childNodes.some((child) => child && !child.isKind("text") && isTall(child));
 }
@@ -206,7 +222,21 @@ function planSpacing(root) {
   spacing = new Map();
   spaceBefore = new Map();
   unstretched = new Set();
+  accentOf = new Set();
+  loneBases = new Set();
   root.walkTree((node) => {
+    if (["mover", "munder", "munderover"].includes(node.kind)) {
+      for (const [index, name] of [[2, "accent"], [1, "accentunder"]]) {
+        const script = node.kind === "mover" && index === 2 ? node.childNodes[1] : node.childNodes[index];
+        if (script && script.isKind("mo") && node.attributes.get(name) === true) accentOf.add(script);
+      }
+    }
+    if (["msup", "msub", "msubsup"].includes(node.kind)) {
+      const base = node.childNodes[0];
+      if (base && base.isKind("mo") && [...base.getText()].length === 1 && !fixedSize(base, base.getText())) {
+        loneBases.add(base);
+      }
+    }
     if (!(node.isInferred || node.kind === "mrow") || node.isToken) return;
     const kids = node.childNodes;
     const fences = kids.filter(
@@ -263,6 +293,13 @@ function serialize(node, extra = {}) {
   if (node.isKind("text")) return escapeText(node.getText());
   if (node.isInferred) return children(node);
   let kind = node.kind === "TeXAtom" ? "mrow" : node.kind;
+  if (kind === "mspace") {
+    const width = String(node.attributes.getExplicit("width") || "");
+    if (width.startsWith("-")) {
+      // a negative space (\!): Chromium takes a negative width as none
+      return `<mspace style="margin-inline-start:${width}"></mspace>`;
+    }
+  }
   if (node.isToken) {
     let text = node.childNodes.map((child) => (child.isKind("text") ? child.getText() : "")).join("");
     const attributes = Object.assign({}, extra);
@@ -287,6 +324,27 @@ function serialize(node, extra = {}) {
     if (kind === "mtext" || kind === "ms") text = text.replace(/ /g, "\u00a0");
     if (kind === "mo" && spacing.has(node)) Object.assign(attributes, spacing.get(node));
     if (unstretched.has(node)) attributes.stretchy = "false";
+    if (kind === "mo" && accentOf.has(node)) {
+      if (ACCENTS[text]) text = ACCENTS[text];
+      // \vec: the font's arrow is text-size; at 0.6 it sits over the letter as TeX's does
+      if (text === "\u2192" && String(node.attributes.getExplicit("stretchy")) === "false") {
+        attributes.mathsize = "0.6em";
+      }
+    }
+    const size = kind === "mo" ? fixedSize(node, text) : null;
+    if (size) {
+      // \big(: the glyph scaled to the size, its centre kept on the math axis (0.25em)
+      Object.assign(attributes, { minsize: undefined, maxsize: undefined, stretchy: "false" });
+      attributes.mathsize = `${size}em`;
+      const shift = +(-(size - 1) * 0.25).toFixed(4);
+      const mo = `<mo${attributesOf(node, attributes)}>${escapeText(text)}</mo>`;
+      return shift ? `<mpadded voffset="${shift}em">${mo}</mpadded>` : mo;
+    }
+    if (loneBases.has(node)) {
+      attributes.stretchy = "false";
+      const mo = `<mo${attributesOf(node, attributes)}>${escapeText(text)}</mo>`;
+      return `<mpadded height="0" depth="0">${mo}</mpadded>`;
+    }
     return `<${kind}${attributesOf(node, attributes)}>${escapeText(text)}</${kind}>`;
   }
   if (kind === "math") {
@@ -294,6 +352,14 @@ function serialize(node, extra = {}) {
     return `<math${attributesOf(node, display)}>${children(node)}</math>`;
   }
   if (kind === "munder" || kind === "mover" || kind === "munderover") {
+    const [base, script] = node.childNodes;
+    const rule = kind !== "munderover" && script && ruleOf(script);
+    if (rule) {
+      // \overline, \underline: a rule over or under the base, as wide as the base
+      const side = kind === "mover" ? "top" : "bottom";
+      const style = `border-${side}:0.06em solid;padding-${side}:0.12em`;
+      return `<mrow${attributesOf(node, Object.assign({ style }, extra))}>${serialize(base)}</mrow>`;
+    }
     const accents = {};
     if (kind !== "munder" && node.attributes.get("accent") === true) accents.accent = "true";
     if (kind !== "mover" && node.attributes.get("accentunder") === true) accents.accentunder = "true";
@@ -304,15 +370,78 @@ function serialize(node, extra = {}) {
     return `<menclose${attributesOf(node, style ? { style } : {})}>${children(node)}</menclose>`;
   }
   if (kind === "mtable") return table(node, extra);
-  if (kind === "msup" && isPrimes(node.childNodes[1]) && node.childNodes[0]) {
+  if (kind === "msup" && primesOf(node.childNodes[1]) && node.childNodes[0]) {
     const [base, primes] = node.childNodes;
-    const text = escapeText(primes.getText());
+    const text = escapeText(primesOf(primes));
     return `<mrow${attributesOf(node, extra)}>${serialize(base)}<mo lspace="0" rspace="0">${text}</mo></mrow>`;
   }
+  if (kind === "msubsup" && primesOf(node.childNodes[2]) && node.childNodes[0] && node.childNodes[1]) {
+    // x'_i: the prime after the base, the subscript after both
+    const [base, sub, primes] = node.childNodes;
+    const text = escapeText(primesOf(primes));
+    return `<msub${attributesOf(node, extra)}><mrow>${serialize(base)}<mo lspace="0" rspace="0">${text}</mo></mrow>${serialize(sub)}</msub>`;
+  }
+  if (kind === "mpadded") return padded(node, extra);
   return `<${kind}${attributesOf(node, extra)}>${children(node)}</${kind}>`;
 }
 
-const isPrimes = (node) => Boolean(node && node.isKind("mo") && /^[\u2032-\u2034\u2057]+$/.test(node.getText()));
+const PRIMES = /^[\u2032-\u2034\u2057]+$/;
+
+/** The primes a script holds (an mo or mi of primes, or a row of them), or null. */
+function primesOf(node) {
+  if (!node) return null;
+  if (node.isToken) {
+    const text = node.getText();
+    return (node.isKind("mo") || node.isKind("mi")) && PRIMES.test(text) ? text : null;
+  }
+  if (!(node.isInferred || node.kind === "mrow" || node.kind === "TeXAtom") || !node.childNodes.length) return null;
+  const parts = node.childNodes.map(primesOf);
+  return parts.every(Boolean) ? parts.join("") : null;
+}
+
+// \hat and \tilde as MathJax writes them (ASCII, text-size in the font) -> spacing accents
+const ACCENTS = { "^": "\u02c6", "~": "\u02dc" };
+const RULES = new Set(["\u2015", "\u203e", "\u00af", "_", "\u2012", "\u2013", "\u2014"]);
+let accentOf = new Set(); // mo written as an accent over or under its base
+let loneBases = new Set(); // a bracket that is the base of a script on its own
+
+/** Whether *script* (of a munder or mover) is a stretchy rule: \overline or \underline. */
+function ruleOf(script) {
+  return (
+    script.isKind("mo") && RULES.has(script.getText()) && script.attributes.getExplicit("stretchy") !== false &&
+    String(script.attributes.getExplicit("stretchy")) !== "false"
+  );
+}
+
+/** The size in em of a bracket TeX gives a fixed size (\big, \binom), or null. */
+function fixedSize(node, text) {
+  const min = node.attributes.getExplicit("minsize");
+  const max = node.attributes.getExplicit("maxsize");
+  if (!min || String(min) !== String(max) || [...text].length !== 1) return null;
+  const match = /^([\d.]+)em$/.exec(String(min));
+  return match ? +match[1] : null;
+}
+
+/** An mpadded whose lengths are relative to its content (+10px) as CSS padding: MathML Core
+ * takes only absolute lengths. */
+function padded(node, extra) {
+  const get = (name) => {
+    const value = node.attributes.getExplicit(name);
+    return value === undefined ? "" : String(value).trim();
+  };
+  const relative = ["width", "height", "depth"].some((name) => /^[+]/.test(get(name)));
+  if (!relative) return `<mpadded${attributesOf(node, extra)}>${children(node)}</mpadded>`;
+  const grow = (name) => (/^[+][\d.]+[a-z]+$/.test(get(name)) ? get(name).slice(1) : "0");
+  const width = grow("width");
+  const left = /^[\d.]+[a-z]+$/.test(get("lspace")) ? get("lspace") : "0";
+  const right = left !== "0" && width !== "0" ? `calc(${width} - ${left})` : width;
+  const style = `padding:${grow("height")} ${right} ${grow("depth")} ${left}`;
+  const drop = { width: undefined, height: undefined, depth: undefined, lspace: undefined, style };
+  return `<mpadded${attributesOf(node, Object.assign(drop, extra))}>${children(node)}</mpadded>`;
+}
+
+// TeX's strut in an array row: 0.7 and 0.3 of a 1.2em line, no width
+const STRUT = '<mspace height="0.84em" depth="0.36em"></mspace>';
 
 function table(node, extra) {
   const rows = node.childNodes;
@@ -324,11 +453,17 @@ function table(node, extra) {
     let cells = "";
     cellsOf(row).forEach((cell, c) => {
       const style = cellStyle(node, row, cell, r, c, rows.length, columns);
-      cells += `<mtd${attributesOf(cell, { style })}>${children(cell)}</mtd>`;
+      cells += `<mtd${attributesOf(cell, { style })}>${STRUT}${children(cell)}</mtd>`;
     });
+    if (labelled(row) && row.childNodes[0]) {
+      // \tag's label, after the row
+      cells += `<mtd style="padding:0 0 0 2em">${children(row.childNodes[0])}</mtd>`;
+    }
     out += `<mtr${attributesOf(row, {})}>${cells}</mtr>`;
   });
-  return `<mtable${attributesOf(node, extra)}>${out}</mtable>`;
+  const level = node.getProperty("scriptlevel"); // smallmatrix
+  const own = level ? Object.assign({ scriptlevel: String(level) }, extra) : extra;
+  return `<mtable${attributesOf(node, own)}>${out}</mtable>`;
 }
 
 /** The MathML Core of the tree MathJax's TeX input made of one formula. */
