@@ -280,3 +280,39 @@ def test_search_finds_the_answer_to_each_learner_question(visit: Visit) -> None:
             missed.append(f"{query!r} -> {pages[:6]}")
     assert missed == [], "\n".join(missed)
     assert visit.console_errors == []
+
+
+STALE_SCROLL_MARKS_JS = """
+async () => {
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const cells = [...document.querySelectorAll('.dn-lhs, .dn-rhs')].filter(e => e.offsetParent);
+  const scrolls = e => e.scrollWidth > e.clientWidth + 1;
+  return {
+    cells: cells.length,
+    marked_but_fits: cells.filter(e => e.hasAttribute('data-dn-scrollable') && !scrolls(e))
+                          .map(e => e.textContent.slice(0, 40)),
+    scrolls_unmarked: cells.filter(e => scrolls(e) && !e.hasAttribute('data-dn-scrollable'))
+                           .map(e => e.textContent.slice(0, 40)),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_step_cells_are_marked_scrollable_only_while_they_scroll(
+    browser, site_server, width: int
+) -> None:
+    """A marked cell takes keyboard focus and shows scroll shadows: once the math font has
+    loaded (which narrows formulas without resizing their cells), only cells that do scroll
+    sideways keep the mark, and every cell that scrolls has it."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site_server + "logistic-gradient/", wait_until="load")
+        report = page.evaluate(STALE_SCROLL_MARKS_JS)
+    finally:
+        context.close()
+    assert report["cells"] > 10
+    assert report["marked_but_fits"] == [], report
+    assert report["scrolls_unmarked"] == [], report

@@ -18,10 +18,13 @@
 
   // Reads first, then writes: a write between two reads would make the browser recompute the
   // page's style for the second read.
+  // Only along an axis that can scroll: a formula whose glyphs reach above a cell that hides
+  // its vertical overflow does not make the cell scroll.
   function scrolls(el) {
     var style = getComputedStyle(el);
-    return /auto|scroll/.test(style.overflowX + " " + style.overflowY) &&
-      (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    var across = /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    var down = /auto|scroll/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+    return across || down;
   }
 
   function update(elements) {
@@ -47,7 +50,10 @@
     update(Array.from(seen));
   });
 
+  var watched = new Set();
+
   function watch(el) {
+    watched.add(el);
     candidateOf.set(el, el);
     observer.observe(el);
     if (el.firstElementChild) {
@@ -57,6 +63,7 @@
   }
 
   function unwatch(el) {
+    watched.delete(el);
     observer.unobserve(el);
     if (el.firstElementChild) observer.unobserve(el.firstElementChild);
   }
@@ -79,8 +86,18 @@
     return !child || !child.checkVisibility || !child.checkVisibility({ contentVisibilityAuto: true });
   }
 
+  // A web font that arrives (the math font) changes how wide a formula is without resizing its
+  // cell or the inline math in it, which is all the observer sees: measure again then.
+  function remeasure() {
+    update(Array.from(watched).filter(function (el) { return el.isConnected; }));
+  }
+  if (document.fonts && document.fonts.addEventListener) {
+    document.fonts.addEventListener("loadingdone", remeasure);
+  }
+
   function page() {
     observer.disconnect();
+    watched.clear();
     document.querySelectorAll(SCROLLERS).forEach(function (el) {
       if (!skipped(el)) watch(el);
     });
