@@ -28,7 +28,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["ContentStore", "content_key", "write_atomically"]
+__all__ = ["ContentStore", "content_key", "files_key", "write_atomically"]
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # (read the process's umask: the only way is to set it and set it back)
@@ -39,18 +39,23 @@ def content_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def files_key(*paths: Path) -> str:
+    """The :func:`content_key` of the text of *paths*: part of a cache key when the code in
+    those files makes what is cached ("" when one cannot be read)."""
+    try:
+        return content_key(*(path.read_text(encoding="utf-8") for path in paths))
+    except OSError:
+        return ""
+
+
 def write_atomically(path: Path, text: str | bytes) -> None:
     """Write *text* (UTF-8, or bytes as they are) to *path* through a temporary file renamed
     into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         # mkstemp makes the file readable by its owner only; a written page or stylesheet must
         # be readable by whoever serves the site, as any file the build writes
         os.chmod(tmp, 0o666 & ~_UMASK)

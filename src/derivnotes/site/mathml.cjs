@@ -226,8 +226,8 @@ function planSpacing(root) {
   loneBases = new Set();
   root.walkTree((node) => {
     if (["mover", "munder", "munderover"].includes(node.kind)) {
-      for (const [index, name] of [[2, "accent"], [1, "accentunder"]]) {
-        const script = node.kind === "mover" && index === 2 ? node.childNodes[1] : node.childNodes[index];
+      for (const [slot, name] of [["over", "accent"], ["under", "accentunder"]]) {
+        const script = node.childNodes[node[slot]]; // (mover has no under, munder no over)
         if (script && script.isKind("mo") && node.attributes.get(name) === true) accentOf.add(script);
       }
     }
@@ -408,7 +408,7 @@ let loneBases = new Set(); // a bracket that is the base of a script on its own
 /** Whether *script* (of a munder or mover) is a stretchy rule: \overline or \underline. */
 function ruleOf(script) {
   return (
-    script.isKind("mo") && RULES.has(script.getText()) && script.attributes.getExplicit("stretchy") !== false &&
+    script.isKind("mo") && RULES.has(script.getText()) &&
     String(script.attributes.getExplicit("stretchy")) !== "false"
   );
 }
@@ -473,4 +473,4 @@ function toMathML(tree, display) {
   return serialize(tree, display ? { display: "block" } : {});
 }
 
-module.exports = { toMathML, styled };
+module.exports = { toMathML };

@@ -24,7 +24,7 @@ from derivnotes.site.bundle import finish_checker
 from derivnotes.site.cssprune import prune_page_styles
 from derivnotes.site.searchtext import strip_math
 from derivnotes.site.typeset import STYLESHEET, Typesetter
-from derivnotes.store import ContentStore, content_key, write_atomically
+from derivnotes.store import ContentStore, content_key, files_key, write_atomically
 
 __all__ = [
     "MATH_CSS_MARK",
@@ -53,12 +53,7 @@ _NBCONVERT_EXTRAS = re.compile(
 
 
 #: Part of the cache key of a notebook page's jobs: the code that does them.
-_NOTEBOOK_JOBS = content_key(
-    *(
-        Path(__file__).with_name(name).read_text(encoding="utf-8")
-        for name in ("postbuild.py", "cssprune.py")
-    )
-)
+_NOTEBOOK_JOBS = files_key(Path(__file__), Path(__file__).with_name("cssprune.py"))
 
 _INLINE_OR_DISPLAY = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.DOTALL)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import html as html_lib
 import json
 import os
@@ -32,7 +33,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from derivnotes.store import ContentStore, content_key, write_atomically
+from derivnotes.store import ContentStore, content_key, files_key, write_atomically
 
 SCRIPT = Path(__file__).with_name("typeset.cjs")
 MATHML = Path(__file__).with_name("mathml.cjs")
@@ -129,14 +130,7 @@ def locate(tex: str, message: str, source: str) -> int | None:
     return None
 
 
-def _scripts_key() -> str:
-    try:
-        return content_key(*(path.read_text(encoding="utf-8") for path in (SCRIPT, MATHML)))
-    except OSError:
-        return ""
-
-
-SCRIPTS_KEY = _scripts_key()
+SCRIPTS_KEY = files_key(SCRIPT, MATHML)
 
 
 def _key(tex: str, display: bool, output: str = "mathml") -> str:
@@ -340,22 +334,23 @@ class Typesetter:
     def _mathml_stylesheet(self) -> str:
         """The CSS of MathML output, and the math font subset to what the formulas show
         (:attr:`files`), cached by that set of characters."""
-        import hashlib
-
         from derivnotes.site.mathfont import MATHML_CSS, SUBSET_VERSION, characters, subset
 
-        if not MATH_FONT.is_file():
+        try:
+            found = MATH_FONT.stat()
+        except OSError:
             raise MathJaxUnavailable(
                 f"the math font {MATH_FONT} is missing: install Debian's fonts-lmodern "
                 "(`make setup` does)"
-            )
+            ) from None
         text = characters(self.rendered[key]["html"] for key in self.formulas)
-        source = MATH_FONT.read_bytes()
-        key = content_key(SUBSET_VERSION, hashlib.sha256(source).hexdigest(), text)
+        # the font file by its size and time (read only when the subset must be made again)
+        edition = f"{found.st_size} {found.st_mtime_ns}"
+        key = content_key(SUBSET_VERSION, edition, text)
         store = ContentStore(self.cache_dir, "math-font", ".woff.b64")
         cached = store.read(key)
         if cached is None:
-            font = subset(source, text)
+            font = subset(MATH_FONT.read_bytes(), text)
             store.write(key, base64.b64encode(font).decode("ascii"))
         else:
             font = base64.b64decode(cached)
